@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* load.h: loading modules from the image, as modprobe would, through the seam. */
+#ifndef EARLYMOD_LOAD_H
+#define EARLYMOD_LOAD_H
+
+#include "blob.h"
+#include "resolve.h"
+
+struct loader {
+	const struct blob *b;
+	const char *cmdline;      /* the kernel's, for MOD.param= and modprobe.blacklist= */
+	unsigned flags;           /* RES_* for every request */
+	int dry_run, verbose;     /* modprobe -n, -v: print the actions */
+	int show_depends;         /* modprobe -D: print, ignore what is loaded */
+	int quiet;                /* modprobe -q: no "not found" message */
+	int have_shell;           /* /bin/sh exists: run other install commands with it */
+	int compressed_ok;        /* /sys/module/compression matches the image's files */
+	unsigned nloaded, nfailed;
+	uint8_t loaded[BLOB_MAX_MODULES / 8];
+};
+
+void ld_init(struct loader *ld, const struct blob *b, const char *cmdline);
+/* modprobe QUERY with extra options for the top module (or NULL):
+ * 0, -ENOENT (not found: already reported unless quiet), or -errno */
+int ld_modprobe(struct loader *ld, const char *query, const char *extra_opts);
+/* the names the image was made to load (mkinitfs -m, modules-load.d...), then
+ * modules_load= and rd.modules_load= from the command line: the count that failed */
+int ld_load_listed(struct loader *ld);
+/* kernel words for a module loading error, as the troubleshooting guides have them */
+const char *ld_strerror(int err, char *buf);
+
+#endif
