@@ -401,14 +401,19 @@ static int options(struct state *s, const struct object *o, int top)
 	}
 	if (s->o->cmdline)
 		kcmdline_module_options(s->o->cmdline, strlen(s->o->cmdline), cmdline_opt, &c);
+	/* libkmod ends non-empty configured options with one space, whether or not
+	 * options from the modprobe command line follow: "insmod PATH a=1 \n" */
+	if (c.len) {
+		if (c.len + 1 >= sizeof(s->opts))
+			return -E2BIG;
+		s->opts[c.len++] = ' ';
+		s->opts[c.len] = 0;
+	}
 	if (top && s->o->extra_opts) {
-		/* kmod joins with one space even when the config gave nothing */
 		size_t n = strlen(s->o->extra_opts);
 
-		if (c.len + 1 + n >= sizeof(s->opts))
+		if (c.len + n >= sizeof(s->opts))
 			return -E2BIG;
-		if (c.len)
-			s->opts[c.len++] = ' ';
 		memcpy(s->opts + c.len, s->o->extra_opts, n + 1);
 		c.len += n;
 	}
@@ -456,7 +461,7 @@ static int run_list(struct state *s, int top)
 			blob_pair(s->b, BLOB_S_INSTALL, cmd, &p);
 			e.action = RES_INSTALL;
 			e.command = p.b;
-		} else if (*bm.path) {
+		} else if (bm.path && *bm.path) {
 			e.action = RES_INSMOD;
 		} else {
 			e.action = bm.flags & BLOB_M_BUILTIN ? RES_BUILTIN : RES_NOTHING;
