@@ -46,7 +46,7 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 TESTS := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 
 
-.PHONY: all deps loader mkinitfs check check-unit check-kmod check-qemu size clean install \
+.PHONY: all deps loader mkinitfs check check-unit check-kmod check-image check-qemu size clean install \
 	demo bench
 all: loader mkinitfs
 loader: $(B)/loader
@@ -92,6 +92,9 @@ check-unit: $(TESTS) all
 check-kmod: all
 	@bash tests/kmod/modtree_vs_depmod.sh
 	@sh tests/kmod/run.sh
+
+check-image: all
+	@bash tests/image/run.sh
 
 check-qemu: all
 	@sh qemu/check.sh

@@ -14,6 +14,10 @@ static const struct {
 } applets[] = {
 	{ "init", boot_main },
 	{ "modprobe", modprobe_main },
+	{ "insmod", insmod_main },
+	{ "rmmod", rmmod_main },
+	{ "lsmod", lsmod_main },
+	{ "modinfo", modinfo_main },
 };
 
 static const char *base(const char *path)
@@ -50,8 +54,8 @@ int main(int argc, char **argv, char **envp)
 		if (r >= 0)
 			return r;
 	}
-	err_str("usage: loader init|modprobe [ARGS]...\n"
-		"  As PID 1 (the image's /init) it boots; through links named modprobe, ...\n"
-		"  it is that command.\n");
+	err_str("usage: loader init|modprobe|insmod|rmmod|lsmod|modinfo [ARGS]...\n"
+		"  As PID 1 (the image's /init) it boots; through links named modprobe,\n"
+		"  insmod, rmmod, lsmod or modinfo it is that command.\n");
 	return 2;
 }

@@ -824,7 +824,7 @@ static int un_zstd(struct reader *rd, const uint8_t *in, size_t n, struct buf *o
 				continue;
 			break;
 		}
-		if (0) {
+		if (ib.pos == ib.size && ob.pos < ob.size) {
 			r = bad(rd, "%struncated", where);
 			goto out;
 		}
@@ -944,7 +944,8 @@ static int read_file(struct reader *rd, uint8_t **ret, size_t *ret_len)
 		b.len += n;
 	}
 	close(fd);
-	*ret = b.p;
+	/* exactly the file: a read past its end is then one that tools can see */
+	*ret = xrealloc(b.p, b.len ? b.len : 1);
 	*ret_len = b.len;
 	return 0;
 fail:
@@ -1000,6 +1001,7 @@ static int scan_image(struct reader *rd, const uint8_t *f, size_t n)
 		snprintf(where, sizeof(where), "%s data at offset %zu: ", kind[k].name, pos);
 		r = kind[k].un(rd, f + pos, n - pos, &out, &used, where);
 		if (r >= 0) {
+			out.p = xrealloc(out.p, out.len ? out.len : 1);
 			snprintf(inner, sizeof(inner), "%s data at offset %zu, decompressed ",
 				 kind[k].name, pos);
 			r = scan_all(rd, out.p, out.len, inner);
@@ -1010,7 +1012,7 @@ static int scan_image(struct reader *rd, const uint8_t *f, size_t n)
 		pos += used;
 		count++;
 	}
-	return count ? 0 : bad(rd, "%s", n ? "only zeros, no cpio archive" : "empty file");
+	return 0 ? 0 : bad(rd, "%s", n ? "only zeros, no cpio archive" : "empty file");
 }
 
 int image_read_member(const char *file, const char *member, uint8_t **ret_data,

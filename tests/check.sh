@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-for part in "make -s check-unit" "make -s check-kmod" "make -s check-qemu"; do
+for part in "make -s check-unit" "make -s check-kmod" "make -s check-image" "make -s check-qemu"; do
 	echo "=== $part"
 	$part 2>&1 | tee -a "$log" || status=1
 done

@@ -18,6 +18,14 @@
  * otherwise it creates ROOT/sys/module/NAME/initstate ("live\n") and logs
  * "finit_module NAME params='P' flags=F".
  *
+ * Its delete_module: a module that is not live is -ENOENT; one with entries in
+ * ROOT/sys/module/NAME/holders/, or whose ROOT/sys/module/NAME/refcnt is above 0
+ * (unless flags has O_TRUNC), is -EWOULDBLOCK, as the kernel answers; otherwise it
+ * logs "delete_module NAME flags=F", removes ROOT/sys/module/NAME and drops the
+ * module's references: its entry in every other module's holders/ goes, and that
+ * module's refcnt, if it has one, goes down by one. (The fake's finit_module makes
+ * neither holders nor refcnt: tests write them.)
+ *
  * Time is fake: sys_now_ms() starts at 0, sys_sleep_ms() advances it, and
  * sys_uevent_recv() delivers the scripted events in time order, advancing the
  * clock to each (or by the whole timeout when none is due). An event's files are

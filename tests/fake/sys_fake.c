@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -691,17 +692,95 @@ int sys_finit_module(const char *name, int fd, const char *params, int flags)
 	return make_live(name);
 }
 
+/* the entries of ROOT/sys/module/NAME/holders/ */
+static int nholders(const char *name)
+{
+	char p[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	pfmt(p, sizeof(p), "%s/sys/module/%s/holders", F.root, name);
+	d = opendir(p);
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* ROOT/sys/module/NAME/refcnt, or -1 when there is none */
+static long refcnt(const char *name)
+{
+	char p[PATH_MAX];
+	long v = -1;
+	FILE *f;
+
+	pfmt(p, sizeof(p), "%s/sys/module/%s/refcnt", F.root, name);
+	f = fopen(p, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/* the removed module no longer holds the modules it used */
+static void drop_references(const char *name)
+{
+	char p[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	pfmt(p, sizeof(p), "%s/sys/module", F.root);
+	d = opendir(p);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		long n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		pfmt(p, sizeof(p), "%s/sys/module/%s/holders/%s", F.root, e->d_name,
+		     name);
+		if (unlink(p) < 0)
+			continue;
+		n = refcnt(e->d_name);
+		if (n > 0) {
+			FILE *f;
+
+			pfmt(p, sizeof(p), "%s/sys/module/%s/refcnt", F.root, e->d_name);
+			f = fopen(p, "w");
+			if (f) {
+				fprintf(f, "%ld\n", n - 1);
+				fclose(f);
+			}
+		}
+	}
+	closedir(d);
+}
+
 int sys_delete_module(const char *name, unsigned flags)
 {
 	char p[PATH_MAX];
 
 	if (!live(name))
 		return -ENOENT;
+	/* the kernel's answer while other modules use it, or while it is referenced
+	 * (O_TRUNC forces the latter) */
+	if (nholders(name) > 0 || (refcnt(name) > 0 && !(flags & O_TRUNC)))
+		return -EWOULDBLOCK;
 	effect("delete_module %s flags=%u", name, flags);
-	pfmt(p, sizeof(p), "%s/sys/module/%s/initstate", F.root, name);
-	unlink(p);
 	pfmt(p, sizeof(p), "%s/sys/module/%s", F.root, name);
-	rmdir(p);
+	nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	drop_references(name);
 	return 0;
 }
 

@@ -63,6 +63,30 @@ if [ -s "$TOP/tests/kmod/modaliases.txt" ]; then
 	# shellcheck disable=SC2046
 	compare modaliases "" "" "$WORK/empty.d" $(grep -v '^#' "$TOP/tests/kmod/modaliases.txt" | sort -u)
 fi
+# compressed trees (.ko.zst, .ko.xz, made and depmod'ed by modtree_vs_depmod.sh),
+# with depmod's files and without them (a hard-linked copy lacking them)
+MVD=${EARLYMOD_WORK:-/tmp/earlymod-modtree-vs-depmod}
+plain_root=$KROOT plain_pkg=$KPKG
+for comp in zst xz; do
+	t=$MVD/$comp
+	if [ ! -f "$t/lib/modules/$KVER/modules.dep.bin" ]; then
+		echo "no $t: run tests/kmod/modtree_vs_depmod.sh first"
+		result "$comp tree" 1
+		continue
+	fi
+	nodep=$WORK/$comp-nodep
+	mkdir -p "$nodep/lib/modules"
+	cp -al "$t/lib/modules/$KVER" "$nodep/lib/modules/"
+	(cd "$nodep/lib/modules/$KVER" && rm -f modules.dep modules.dep.bin modules.alias \
+		modules.alias.bin modules.softdep modules.symbols modules.symbols.bin \
+		modules.builtin.bin modules.builtin.alias.bin modules.devname modules.weakdep)
+	KROOT=$t KPKG=$nodep
+	compare "$comp/storage" "" "" "$WORK/empty.d" ext4 xfs btrfs virtio_blk virtio_scsi nvme \
+		ahci sd_mod usb_storage virtio_pci
+	compare "$comp/softdep-alias" "" "" "$TOP/tests/kmod/conf/softdep-alias/modprobe.d" \
+		$(cat "$TOP/tests/kmod/conf/softdep-alias/queries")
+done
+KROOT=$plain_root KPKG=$plain_pkg
 # one configuration directory per rule, with its queries, command line and flags
 for c in "$TOP"/tests/kmod/conf/*/; do
 	c=${c%/}
