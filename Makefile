@@ -24,7 +24,7 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP
 HOST_CFLAGS := $(BASE_CFLAGS) -O2 -g $(CFLAGS)
 LOADER_CFLAGS := $(BASE_CFLAGS) -Os -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-stack-protector
-LOADER_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,norelro -Wl,--build-id=none \
+LOADER_LDFLAGS := -static -Wl,--gc-sections -Wl,-z,norelro -Wl,-z,noseparate-code -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -s
 
 B := build
@@ -92,6 +92,7 @@ check-unit: $(TESTS) all
 check-kmod: all
 	@bash tests/kmod/modtree_vs_depmod.sh
 	@sh tests/kmod/run.sh
+	@bash tests/kmod/applets.sh
 
 check-image: all
 	@bash tests/image/run.sh

@@ -29,7 +29,7 @@ row "loader, stripped" "$(stat -c %s "$ld") bytes ($(gzip -9c "$ld" | wc -c) gzi
 
 img=$out/virtio-ext4.img
 hyperfine -N --warmup 1 --runs 10 --export-json "$out/mkinitfs.json" \
-	"$mk -b $kpkg -k $KVER -m virtio_pci -m virtio_blk -m ext4 --no-modules-load -o $img" \
+	"$mk -b $kpkg -k $KVER -m virtio_pci -m virtio_blk -m ext4 --no-modules-load --listed -o $img" \
 	>/dev/null 2>&1
 row "image virtio_pci+virtio_blk+ext4 (zstd)" "$(stat -c %s "$img") bytes"
 row "mkinitfs wall time (hyperfine, 10 runs)" \

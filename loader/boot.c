@@ -8,8 +8,10 @@
  *   4. open the uevent socket, before anything can make a device appear
  *   5. map the module database (the blob) and compare its kernel with ours
  *   6. point the kernel's request_module() at our modprobe applet
- *   7. load the modules the image lists
- *   8. wait for the root device, by events (rootdelay=, rootwait)
+ *   7. load the modules the image lists, then the drivers of the devices in sysfs
+ *      (coldplug; earlymod.coldplug=0 turns it off, see coldplug.h)
+ *   8. wait for the root device, by events (rootdelay=, rootwait), loading the
+ *      drivers of the devices the events announce (hotplug)
  *   9. mount it on /root (rootfstype=, rootflags=, ro/rw)
  *  10. switch_root to it and exec init (init=, the words after " -- ")
  * Anything that makes booting impossible ends in fatal(). */
@@ -22,6 +24,7 @@
 #include "applets.h"
 #include "blob.h"
 #include "bootopts.h"
+#include "coldplug.h"
 #include "load.h"
 #include "log.h"
 #include "rootdev.h"
@@ -187,13 +190,16 @@ static void load_modules(void)
 	failed = ld_load_listed(&B.ld);
 	log_info("modules loaded: ", fmt_u64(n, B.ld.nloaded), " (", fmt_u64(f, failed),
 		 " failed) at ", fmt_ms(t, sys_now_ms()), " s");
+	cp_init(&B.ld);
+	cp_scan();
 }
 
-/* every uevent passes here; the answer says whether the block devices may have
- * changed. (Coldplug by MODALIAS will be the next consumer.) */
+/* every uevent passes here: drivers for new devices, then the answer whether the
+ * block devices may have changed */
 static int handle_uevent(const struct uevent *ev)
 {
 	log_debug("uevent ", ev->action, " ", ev->devpath, " ", ev->subsystem);
+	cp_uevent(ev);
 	return !strcmp(ev->subsystem, "block") &&
 	       (!strcmp(ev->action, "add") || !strcmp(ev->action, "change"));
 }
@@ -225,11 +231,13 @@ static int wait_uevents(uint64_t deadline)
 			if (timeout < 0 || timeout > NO_SOCKET_POLL_MS)
 				timeout = NO_SOCKET_POLL_MS;
 			sys_sleep_ms(timeout);
+			cp_scan(); /* without events, new devices are seen only so */
 			return 1;
 		}
 		n = sys_uevent_recv(B.uevent_fd, B.ev, sizeof(B.ev) - 1, timeout);
 		if (n == -ENOBUFS) {
 			log_debug("uevents were lost; looking at every device again");
+			cp_scan();
 			return 1;
 		}
 		if (n == 0)
@@ -257,6 +265,7 @@ static void root_timeout(uint64_t waited)
 	log_err("root=", B.o.root, " not found after ", fmt_u64(s, waited / 1000),
 		" s; the block devices the kernel has:");
 	root_report();
+	cp_report();
 	fatal("no root device: check root= and that the image has the driver for the "
 	      "disk (rootwait waits for ever)",
 	      (const char *)0);

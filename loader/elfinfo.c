@@ -43,8 +43,8 @@ struct elf {
 };
 
 /* name offset, file offset and size of section i */
-static int section(const struct elf *e, unsigned i, uint64_t *name, uint64_t *off,
-		   uint64_t *size)
+static int section(const struct elf *e, unsigned i, uint64_t *ret_name, uint64_t *ret_off,
+		   uint64_t *ret_size)
 {
 	uint8_t sh[64];
 	int w = e->is64 ? 8 : 4;
@@ -53,9 +53,9 @@ static int section(const struct elf *e, unsigned i, uint64_t *name, uint64_t *of
 
 	if (r < 0)
 		return r;
-	*name = get(sh, 4, e->big);
-	*off = get(sh + (e->is64 ? 24 : 16), w, e->big);
-	*size = get(sh + (e->is64 ? 32 : 20), w, e->big);
+	*ret_name = get(sh, 4, e->big);
+	*ret_off = get(sh + (e->is64 ? 24 : 16), w, e->big);
+	*ret_size = get(sh + (e->is64 ? 32 : 20), w, e->big);
 	return 0;
 }
 

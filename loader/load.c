@@ -78,17 +78,73 @@ static int is_live(const char *name, void *ctx)
 	return n >= 4 && !memcmp(state, "live", 4);
 }
 
+/* the compression of a module file in the image, by its name: "zstd", "xz", "gzip"
+ * (as /sys/module/compression says them), or NULL */
+static const char *compression(const char *path)
+{
+	static const char *const t[][2] = { { ".zst", "zstd" }, { ".xz", "xz" },
+					    { ".gz", "gzip" } };
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t k = strlen(t[i][0]);
+
+		if (n > k && !strcmp(path + n - k, t[i][0]))
+			return t[i][1];
+	}
+	return NULL;
+}
+
+/* the kernel's module decompressor, read once: "zstd", "xz", "gzip", or "-" */
+static const char *kernel_compression(struct loader *ld)
+{
+	if (!ld->kcomp[0]) {
+		int fd = sys_open("/sys/module/compression", O_RDONLY, 0);
+		ssize_t n = fd >= 0 ? sys_read(fd, ld->kcomp, sizeof(ld->kcomp) - 1) : 0;
+
+		if (fd >= 0)
+			sys_close(fd);
+		ld->kcomp[n > 0 ? n : 0] = 0;
+		ld->kcomp[strcspn(ld->kcomp, "\n")] = 0;
+		if (!ld->kcomp[0])
+			ld->kcomp[0] = '-';
+	}
+	return ld->kcomp;
+}
+
 static int insmod(struct loader *ld, const struct res_entry *e)
 {
 	struct blob_module bm;
 	char path[512], ebuf[32];
-	int fd, r;
+	const char *comp, *kcomp;
+	int fd, r, flags = 0;
 
 	blob_module(ld->b, e->mod, &bm);
 	if (!*bm.image_path) {
-		log_err("module ", e->name, " is not in this image (", ld->b->moddir, "/", bm.path,
-			")");
+		ld->missing = 1;
+		log_strs(ld->quiet ? LOG_DEBUG : LOG_ERR, "module ", e->name,
+			 " is not in this image (", ld->b->moddir, "/", bm.path, ")",
+			 (const char *)0);
 		return -ENOENT;
+	}
+	comp = compression(bm.image_path);
+	if (comp) {
+		/* the kernel would only say ENOEXEC ("Invalid module format") */
+		kcomp = kernel_compression(ld);
+		if (strcmp(comp, kcomp)) {
+			/* in full once: every other module of the image is the same */
+			log_strs(ld->comp_said++ ? LOG_DEBUG : LOG_ERR, e->name, " is ",
+				 comp, "-compressed in the image but this kernel ",
+				 *kcomp == '-' ? "cannot decompress modules (no "
+						 "/sys/module/compression)"
+					       : "decompresses only ",
+				 *kcomp == '-' ? "" : kcomp,
+				 "; rebuild the image without --keep-compressed",
+				 (const char *)0);
+			r = -ENOEXEC;
+			goto fail;
+		}
+		flags = MODULE_INIT_COMPRESSED_FILE;
 	}
 	r = path_cat(path, sizeof(path), "/lib/modules/", ld->b->kver, "/");
 	if (r < 0 || strlen(path) + strlen(bm.image_path) >= sizeof(path))
@@ -99,21 +155,28 @@ static int insmod(struct loader *ld, const struct res_entry *e)
 		log_err("cannot open ", path, ": ", errno_str(ebuf, fd));
 		return fd;
 	}
-	r = sys_finit_module(e->name, fd, e->options, 0);
+	r = sys_finit_module(e->name, fd, e->options, flags);
 	sys_close(fd);
 	if (r == 0 || r == -EEXIST) {
 		ld->loaded[e->mod / 8] |= 1 << e->mod % 8;
 		if (r == 0) {
 			ld->nloaded++;
-			log_debug("loaded ", e->name, *e->options ? " " : "", e->options);
+			log_debug("loaded ", e->name, *e->options ? " " : "", e->options,
+				  ld->why ? " for " : "", ld->why ? ld->why : "");
 		}
 		return r;
 	}
-	if (e->required)
-		ld->nfailed++;
+	/* a driver whose init finds no device for it: as udev, say it quietly */
+	if (r == -ENODEV && ld->why) {
+		log_debug("no device for ", e->name, " (", ld->why, ")");
+		return r;
+	}
 	log_strs(e->required ? LOG_ERR : LOG_WARN, "could not insert '", e->name,
 		 "': ", ld_strerror(r, ebuf), e->required ? "" : " (softdep, ignored)",
 		 (const char *)0);
+fail:
+	if (e->required)
+		ld->nfailed++;
 	return r;
 }
 
@@ -199,6 +262,7 @@ static int do_entry(const struct res_entry *e, void *ctx)
 {
 	struct loader *ld = ctx;
 
+	ld->nentries++;
 	if (ld->show_depends || ld->dry_run || ld->verbose) {
 		int r = print_entry(ld, e);
 
@@ -219,12 +283,17 @@ int ld_modprobe(struct loader *ld, const char *query, const char *extra_opts)
 {
 	struct res_opts o = { ld->cmdline, extra_opts, ld->flags };
 	struct res_ops ops = { do_entry, is_live, ld };
+	unsigned n = ld->nentries;
 	int r;
 
 	if (ld->show_depends)
 		o.flags |= RES_IGNORE_LOADED;
 	r = res_modprobe(ld->b, query, &o, &ops);
-	if (r == -ENOENT && !ld->quiet)
+	/* -ENOENT after entries ran is an entry's error (an unknown symbol) */
+	if (r != -ENOENT || n != ld->nentries)
+		return r;
+	ld->missing = 1;
+	if (!ld->quiet)
 		log_err("module ", query, " not found in directory ", ld->b->moddir,
 			" (is the image made for kernel ", ld->b->kver, "?)");
 	return r;

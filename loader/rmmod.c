@@ -6,8 +6,8 @@
  *
  * As kmod 30: a module must be loaded, not built in, without holders and with a zero
  * refcnt before delete_module(NAME, O_NONBLOCK) is called; -f skips those checks and
- * adds O_TRUNC. A path (an existing file, or an argument with a '/') stands for the
- * module named by its file name. One difference: a missing refcnt file does not make
+ * adds O_TRUNC. A path stands for the module named by its file name ("-" as "_",
+ * up to the first '.'). One difference: a missing refcnt file does not make
  * a module "in use" here; the kernel decides. */
 #include <errno.h>
 #include <fcntl.h>
@@ -215,14 +215,10 @@ int rmmod_main(int argc, char **argv, char **envp)
 	if (blob_map(BLOB_IMAGE_PATH, &blob) == 0)
 		b = &blob;
 	for (; i < argc; i++) {
-		const char *arg = argv[i], *base = arg, *slash = strrchr(arg, '/');
+		const char *arg = argv[i], *slash = strrchr(arg, '/');
 		char name[64];
-		struct stat st;
-		int r;
+		int r = modname_normalize(slash ? slash + 1 : arg, name, sizeof(name));
 
-		if (slash || sys_fstatat(AT_FDCWD, arg, &st, 0) == 0)
-			base = slash ? slash + 1 : arg;
-		r = modname_normalize(base, name, sizeof(name));
 		if (r <= 0) {
 			app_err("rmmod: ERROR: could not use module ", arg, ": ",
 				errno_str(ebuf, r < 0 ? r : -EINVAL), "\n",

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* assemble.c: what goes in the image, and the image itself.
+/* assemble.c: the image itself: the loader, the modules select_*.c chose (see
+ * select.h), their firmware, and the image's blob.
  *
- * The modules are chosen by running the loader's own resolver (lib/resolve.c) over
- * the blob of the whole tree for every name to load, exactly as the loader will at
- * boot, so the image holds everything that boot can ask for: dependencies,
- * softdeps (with their dependencies), softdep targets that are aliases, weakdeps. */
+ * Modules are stored decompressed (signatures kept), or with --keep-compressed as
+ * they are in the tree, for kernels that decompress modules themselves: the kernel's
+ * config (ROOT/boot/config-KVER) must then say CONFIG_MODULE_DECOMPRESS=y, and a
+ * CONFIG_MODULE_COMPRESS_{GZIP,XZ,ZSTD}=y there must match the modules' compression
+ * (the kernel decompresses that one kind only). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,80 +21,6 @@
 
 /* the applets answer under these names, through links to /init */
 static const char *const applets[] = { "modprobe", "insmod", "rmmod", "lsmod", "modinfo" };
-
-struct pick {
-	struct session *s;
-	uint8_t *include;
-	size_t count;
-	int shell_needed;
-	const char *query;
-};
-
-static int is_builtin_install(const char *cmd)
-{
-	static const char *const simple[] = { "/bin/true", "true", ":", "/bin/false", "false" };
-
-	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
-		if (!strcmp(cmd, simple[i]))
-			return 1;
-	return !strncmp(cmd, "/sbin/modprobe --ignore-install ", 32) ||
-	       !strncmp(cmd, "modprobe --ignore-install ", 26);
-}
-
-static int pick_entry(const struct res_entry *e, void *ctx)
-{
-	struct pick *p = ctx;
-
-	if (e->action == RES_INSTALL && !is_builtin_install(e->command)) {
-		warn("module %s has the install command '%s', which needs a shell: the image "
-		     "has none, so the loader will load the module itself",
-		     e->name, e->command);
-		p->shell_needed = 1;
-	}
-	if (e->mod == BLOB_NONE || e->mod >= p->s->tree->nmods)
-		return 0;
-	if (!p->include[e->mod]) {
-		p->include[e->mod] = 1;
-		p->count++;
-		if (p->s->opt->verbose)
-			fprintf(stderr, "mkinitfs: %s (for %s)\n", e->name, p->query);
-	}
-	return 0;
-}
-
-static int pick_query(struct pick *p, const char *query)
-{
-	static const struct res_opts o = { NULL, NULL, RES_IGNORE_LOADED };
-	struct res_ops ops = { pick_entry, NULL, p };
-
-	p->query = query;
-	return res_modprobe(&p->s->blob, query, &o, &ops);
-}
-
-/* weak dependencies go in the image (never loaded by modprobe, but by the kernel
- * asking or by drivers that use them); repeat until nothing new comes in */
-static void pick_weakdeps(struct pick *p)
-{
-	const struct blob *b = &p->s->blob;
-	size_t before;
-
-	do {
-		before = p->count;
-		for (uint32_t i = 0; i < p->s->tree->nmods; i++) {
-			struct blob_module m;
-			struct blob_pair w;
-
-			if (!p->include[i])
-				continue;
-			blob_module(b, i, &m);
-			if (m.weakdep == BLOB_NONE)
-				continue;
-			blob_pair(b, BLOB_S_WEAKDEP, m.weakdep, &w);
-			for (uint32_t k = 0; k < blob_weakdep_count(b, m.weakdep); k++)
-				(void)pick_query(p, blob_str(b, blob_u32(b, w.n, k)));
-		}
-	} while (p->count != before);
-}
 
 static void *read_all(const char *path, size_t *ret_len)
 {
@@ -144,9 +73,78 @@ static void add_skeleton(struct image *img, const char *loader)
 	}
 }
 
-static void add_modules(struct session *s, struct image *img, const uint8_t *include)
+static const char *const comp_name[] = { [KO_NONE] = "none", [KO_GZIP] = "gzip",
+					  [KO_XZ] = "xz", [KO_ZSTD] = "zstd" };
+
+/* --keep-compressed: can kernel KVER load the modules as they are */
+static void check_decompress(struct session *s, const uint8_t *include)
 {
+	char *path, *line = NULL, cfgname[64];
+	size_t cap = 0;
+	int decompress = 0;
+	enum ko_comp kind = KO_NONE;
+	FILE *f;
+
+	snprintf(cfgname, sizeof(cfgname), "/boot/config-%s", s->tree->kver);
+	path = root_path(s->opt->root, cfgname);
+	f = fopen(path, "re");
+	if (!f) {
+		warn("%s: %s: cannot tell whether kernel %s decompresses modules itself "
+		     "(CONFIG_MODULE_DECOMPRESS); storing them compressed as asked",
+		     path, strerror(errno), s->tree->kver);
+		free(path);
+		return;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		if (!strcmp(line, "CONFIG_MODULE_DECOMPRESS=y\n"))
+			decompress = 1;
+		else if (!strcmp(line, "CONFIG_MODULE_COMPRESS_GZIP=y\n"))
+			kind = KO_GZIP;
+		else if (!strcmp(line, "CONFIG_MODULE_COMPRESS_XZ=y\n"))
+			kind = KO_XZ;
+		else if (!strcmp(line, "CONFIG_MODULE_COMPRESS_ZSTD=y\n"))
+			kind = KO_ZSTD;
+	}
+	free(line);
+	fclose(f);
+	if (!decompress)
+		die("--keep-compressed: this kernel cannot decompress modules: "
+		    "CONFIG_MODULE_DECOMPRESS is not set in %s", path);
+	for (size_t i = 0; kind != KO_NONE && i < s->tree->nmods; i++) {
+		const struct mt_module *m = &s->tree->mods[i];
+
+		if (include[i] && m->comp != KO_NONE && m->comp != kind)
+			die("--keep-compressed: %s/%s is compressed with %s, but kernel %s "
+			    "decompresses %s only (%s)",
+			    s->tree->moddir, m->relpath, comp_name[m->comp], s->tree->kver,
+			    comp_name[kind], path);
+	}
+	free(path);
+}
+
+/* the module file as it is in the tree */
+static int read_raw(const struct modtree *t, size_t idx, uint8_t **ret_data, size_t *ret_len)
+{
+	const char *rel = t->mods[idx].relpath;
+	char *path = rel[0] == '/' ? xstrdup(rel) : NULL;
+	int fd, r;
+
+	if (!path)
+		xasprintf(&path, "%s/%s", t->moddir, rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return -errno;
+	r = ko_slurp_fd(fd, ret_data, ret_len);
+	close(fd);
+	return r;
+}
+
+static size_t add_modules(struct session *s, struct image *img, const uint8_t *include)
+{
+	int keep = s->opt->keep_compressed;
 	char where[4096];
+	size_t bytes = 0;
 
 	for (size_t i = 0; i < s->tree->nmods; i++) {
 		uint8_t *data;
@@ -156,68 +154,73 @@ static void add_modules(struct session *s, struct image *img, const uint8_t *inc
 
 		if (!include[i])
 			continue;
-		r = modtree_read_module(s->tree, i, &data, &len);
+		r = keep ? read_raw(s->tree, i, &data, &len)
+			 : modtree_read_module(s->tree, i, &data, &len);
 		if (r < 0)
 			die("%s/%s: %s", s->tree->moddir, s->tree->mods[i].relpath,
 			    r == -EBADMSG ? "corrupt or truncated module file" : strerror(-r));
-		ipath = image_module_path(s->tree->mods[i].relpath);
+		ipath = image_module_path(s->tree->mods[i].relpath, keep);
 		snprintf(where, sizeof(where), "/lib/modules/%s/%s", s->tree->kver, ipath);
 		check(image_add_file_owned(img, where, 0644, data, len), where);
+		bytes += len;
 		free(ipath);
 	}
+	return bytes;
+}
+
+static void summary(struct session *s, const struct selection *sel, size_t mod_bytes,
+		    size_t fw_files, size_t fw_bytes)
+{
+	static const char *const mode[] = { "generic", "hostonly", "listed" };
+	struct stat st;
+
+	if (stat(s->opt->output, &st) < 0)
+		die("%s: %s", s->opt->output, strerror(errno));
+	printf("mkinitfs: %s: %zu modules (%.1f MiB), %zu firmware files (%.1f MiB): "
+	       "%.1f MiB written (--%s)\n",
+	       s->opt->output, sel->count, mod_bytes / 1048576.0, fw_files,
+	       fw_bytes / 1048576.0, st.st_size / 1048576.0, mode[s->opt->mode]);
 }
 
 int cmd_image(struct session *s)
 {
-	struct pick p = { s, xcalloc(s->tree->nmods + 1, 1), 0, 0, NULL };
+	struct selection sel;
 	struct image *img;
 	uint8_t *blob;
-	size_t blob_len;
+	size_t blob_len, mod_bytes, fw_files, fw_bytes;
 	char err[1024], moddir[512];
 	int r;
 
-	for (size_t i = 0; i < s->nload; i++) {
-		r = pick_query(&p, s->load[i].query);
-		if (r == -ENOENT && s->load[i].flags & BLOB_L_BLACKLIST) {
-			/* modules-load.d often names modules of other kernels: systemd only
-			 * logs those, so do we */
-			warn("%s: module %s not found in %s, skipped", s->load_origin[i],
-			     s->load[i].query, s->tree->moddir);
-		} else if (r == -ENOENT) {
-			die("module %s not found in %s (kernel %s; is that the right kernel "
-			    "version?)",
-			    s->load[i].query, s->tree->moddir, s->tree->kver);
-		} else if (r < 0) {
-			die("module %s: %s", s->load[i].query, strerror(-r));
-		}
-	}
-	pick_weakdeps(&p);
-	if (!s->nload)
-		die("no modules to load: name them with -m, in %s, or in modules-load.d",
-		    s->opt->config ? s->opt->config : "the config file");
+	sel_init(&sel, s);
+	select_modules(&sel);
+	if (s->opt->verbose)
+		sel_print_reasons(&sel, stderr);
+	if (s->opt->keep_compressed)
+		check_decompress(s, sel.include);
 	snprintf(moddir, sizeof(moddir), "/lib/modules/%s", s->tree->kver);
-	struct blob_spec spec = { s->tree, &s->conf, s->load, s->nload, p.include, moddir, 0 };
+	struct blob_spec spec = { s->tree, &s->conf, s->load, s->nload, sel.include, moddir, 0,
+				  s->opt->keep_compressed };
 
 	check(build_blob(&spec, &blob, &blob_len), "building the image's blob");
 	if (s->opt->blob_only) {
 		r = write_file_atomic(s->opt->output, blob, blob_len, err, sizeof(err));
 		free(blob);
-		free(p.include);
+		sel_free(&sel);
 		if (r < 0)
 			die("%s", err);
 		return 0;
 	}
 	check(image_new(&img, &s->opt->img), "creating the image");
 	add_skeleton(img, s->opt->loader);
-	add_modules(s, img, p.include);
+	mod_bytes = add_modules(s, img, sel.include);
+	select_firmware(&sel, img, &fw_files, &fw_bytes);
 	check(image_add_file_owned(img, BLOB_IMAGE_PATH, 0644, blob, blob_len), BLOB_IMAGE_PATH);
 	r = image_write(img, s->opt->output, err, sizeof(err));
 	image_free(img);
-	free(p.include);
 	if (r < 0)
 		die("%s", err);
-	if (s->opt->verbose)
-		fprintf(stderr, "mkinitfs: wrote %s: %zu modules\n", s->opt->output, p.count);
+	summary(s, &sel, mod_bytes, fw_files, fw_bytes);
+	sel_free(&sel);
 	return 0;
 }
 

@@ -12,11 +12,13 @@
 #include "modname.h"
 #include "xalloc.h"
 
-char *image_module_path(const char *relpath)
+char *image_module_path(const char *relpath, int keep_compressed)
 {
 	static const char *const ext[] = { ".gz", ".xz", ".zst" };
 	size_t n = strlen(relpath);
 
+	if (keep_compressed)
+		return xstrdup(relpath);
 	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
 		size_t e = strlen(ext[i]);
 
@@ -166,7 +168,7 @@ int build_blob(const struct blob_spec *spec, uint8_t **ret_data, size_t *ret_len
 		}
 		off = bw_list(w, deps, nd);
 		if (spec->include)
-			ipath = image_module_path(m->relpath);
+			ipath = image_module_path(m->relpath, spec->keep_compressed);
 		add_module(w, spec->conf, m->name, m->relpath, ipath, off, nd,
 			   spec->include ? BLOB_M_IN_IMAGE : 0);
 		free(ipath);

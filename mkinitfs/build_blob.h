@@ -23,10 +23,12 @@ struct blob_spec {
 	const uint8_t *include;
 	const char *moddir; /* as kmod prints it */
 	uint32_t flags;     /* BLOB_F_* */
+	int keep_compressed; /* image paths keep .gz/.xz/.zst (--keep-compressed) */
 };
 
 int build_blob(const struct blob_spec *spec, uint8_t **ret_data, size_t *ret_len);
-/* the file name a module has in the image: its tree path without .gz/.xz/.zst */
-char *image_module_path(const char *relpath);
+/* the file name a module has in the image: its tree path without .gz/.xz/.zst, or
+ * with keep_compressed as it is */
+char *image_module_path(const char *relpath, int keep_compressed);
 
 #endif

@@ -675,6 +675,7 @@ void conf_free(struct conf *c)
 
 struct names {
 	char **v;
+	char **files; /* the file each name came from, as shown */
 	size_t n;
 	const struct sink *s;
 	bool saw_etc_modules;
@@ -727,6 +728,8 @@ static void parse_names(const char *show, const char *text, size_t len, bool etc
 			    "systemd-modules-load, parameters belong in modprobe.d",
 			    l);
 		}
+		out->files = xrealloc(out->files, (out->n + 1) * sizeof(char *));
+		out->files[out->n] = xstrdup(show);
 		push(&out->v, &out->n, xstrdup(l));
 	}
 	free(buf);
@@ -740,8 +743,20 @@ static const char *const modules_load_dirs[] = {
 int conf_modules_load(const char *root, char ***ret_names, size_t *ret_n,
 		      conf_diag_fn diag, void *ctx)
 {
+	char **files = NULL;
+	int r = conf_modules_load_from(root, ret_names, &files, ret_n, diag, ctx);
+
+	for (size_t i = 0; r >= 0 && i < *ret_n; i++)
+		free(files[i]);
+	free(files);
+	return r;
+}
+
+int conf_modules_load_from(const char *root, char ***ret_names, char ***ret_files,
+			   size_t *ret_n, conf_diag_fn diag, void *ctx)
+{
 	const struct sink s = { diag, ctx };
-	struct names out = { NULL, 0, &s, false };
+	struct names out = { NULL, NULL, 0, &s, false };
 	struct flist l = { 0 };
 	struct stat etc_st;
 	bool have_etc = false;
@@ -769,6 +784,7 @@ int conf_modules_load(const char *root, char ***ret_names, size_t *ret_n,
 	flist_free(&l);
 	root_fini(&r);
 	*ret_names = out.v;
+	*ret_files = out.files;
 	*ret_n = out.n;
 	return 0;
 }

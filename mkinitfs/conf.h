@@ -105,5 +105,8 @@ void conf_free(struct conf *c);
  * *ret_names is a malloc()ed array of malloc()ed strings. */
 int conf_modules_load(const char *root, char ***ret_names, size_t *ret_n, conf_diag_fn diag,
 		      void *ctx);
+/* the same, and for each name the file it came from (as diagnostics show it) */
+int conf_modules_load_from(const char *root, char ***ret_names, char ***ret_files,
+			   size_t *ret_n, conf_diag_fn diag, void *ctx);
 
 #endif

@@ -32,6 +32,7 @@
 #include "xalloc.h"
 
 #define HDR_LEN 110
+#define ZSTD_MAGIC "\x28\xb5\x2f\xfd"
 /* the kernel's PATH_MAX counts the NUL: longer names and link targets it refuses */
 #define NAME_MAX_LEN 4095
 #define STAGE_LEN (64 * 1024)
@@ -48,7 +49,7 @@ struct member {
 	unsigned rmaj, rmin;
 	uint8_t *data;		/* file contents or symlink target; owned */
 	size_t len;
-	bool implicit;		/* a parent nobody added (0755): image_add_dir may still */
+	bool implicit;		/* a parent nobody added (0755); image_add_dir() may */
 };
 
 struct image {
@@ -163,7 +164,8 @@ static void slot_put(size_t *slot, size_t nslot, const struct member *m, size_t 
 	slot[i] = idx + 1;
 }
 
-static struct member *append(struct image *img, const char *name, size_t len, unsigned mode)
+static struct member *append(struct image *img, const char *name, size_t len,
+			     unsigned mode)
 {
 	struct member *m;
 
@@ -206,8 +208,8 @@ static int check_path(const char *path)
 }
 
 /* Parents are checked, then created, so that a failure leaves the image as it was. */
-static int add(struct image *img, const char *path, unsigned mode, unsigned maj, unsigned min,
-	       uint8_t *data, size_t len)
+static int add(struct image *img, const char *path, unsigned mode, unsigned maj,
+	       unsigned min, uint8_t *data, size_t len)
 {
 	const char *name = path + 1;
 	size_t nlen;
@@ -282,7 +284,8 @@ int image_add_symlink(struct image *img, const char *path, const char *target)
 		return -EINVAL;
 	if (len > NAME_MAX_LEN)
 		return -ENAMETOOLONG;
-	return add(img, path, S_IFLNK | 0777, 0, 0, (uint8_t *)xstrndup(target, len), len);
+	return add(img, path, S_IFLNK | 0777, 0, 0, (uint8_t *)xstrndup(target, len),
+		   len);
 }
 
 int image_add_file_owned(struct image *img, const char *path, unsigned mode, void *data,
@@ -341,16 +344,20 @@ static int comp_fail(struct sink *s, int r, const char *what, const char *why)
 
 static int code_zstd(struct sink *s, const uint8_t *p, size_t len, bool end)
 {
+	ZSTD_EndDirective op = end ? ZSTD_e_end : ZSTD_e_continue;
 	ZSTD_inBuffer ib = { p, len, 0 };
 
 	for (;;) {
 		ZSTD_outBuffer ob = { s->out, OUT_LEN, 0 };
-		size_t z = ZSTD_compressStream2(s->zc, &ob, &ib, end ? ZSTD_e_end : ZSTD_e_continue);
+		size_t z = ZSTD_compressStream2(s->zc, &ob, &ib, op);
 		int r;
 
-		if (ZSTD_isError(z))
-			return comp_fail(s, ZSTD_getErrorCode(z) == ZSTD_error_memory_allocation ?
-					 -ENOMEM : -EIO, "zstd", ZSTD_getErrorName(z));
+		if (ZSTD_isError(z)) {
+			bool oom = ZSTD_getErrorCode(z) == ZSTD_error_memory_allocation;
+
+			return comp_fail(s, oom ? -ENOMEM : -EIO, "zstd",
+					 ZSTD_getErrorName(z));
+		}
 		r = out_write(s, s->out, ob.pos);
 		if (r < 0)
 			return r;
@@ -370,9 +377,10 @@ static int code_xz(struct sink *s, const uint8_t *p, size_t len, bool end)
 		s->xs.next_out = s->out;
 		s->xs.avail_out = OUT_LEN;
 		lr = lzma_code(&s->xs, end ? LZMA_FINISH : LZMA_RUN);
+		if (lr == LZMA_MEM_ERROR)
+			return comp_fail(s, -ENOMEM, "xz", "out of memory");
 		if (lr != LZMA_OK && lr != LZMA_STREAM_END)
-			return comp_fail(s, lr == LZMA_MEM_ERROR ? -ENOMEM : -EIO, "xz",
-					 lr == LZMA_MEM_ERROR ? "out of memory" : "liblzma error");
+			return comp_fail(s, -EIO, "xz", "liblzma error");
 		r = out_write(s, s->out, OUT_LEN - s->xs.avail_out);
 		if (r < 0)
 			return r;
@@ -393,7 +401,8 @@ static int code_gzip(struct sink *s, const uint8_t *p, size_t len, bool end)
 		zr = deflate(&s->gz, end ? Z_FINISH : Z_NO_FLUSH);
 		/* Z_BUF_ERROR only says that this call could make no progress */
 		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
-			return comp_fail(s, -EIO, "gzip", s->gz.msg ? s->gz.msg : "zlib error");
+			return comp_fail(s, -EIO, "gzip",
+					 s->gz.msg ? s->gz.msg : "zlib error");
 		r = out_write(s, s->out, OUT_LEN - s->gz.avail_out);
 		if (r < 0)
 			return r;
@@ -471,7 +480,7 @@ static int sink_open(struct sink *s, uint64_t total)
 			z = ZSTD_CCtx_setPledgedSrcSize(c, total);
 		if (ZSTD_isError(z))
 			return comp_fail(s, -EIO, "zstd", ZSTD_getErrorName(z));
-		/* fails only in a libzstd built without threads: see the top of the file */
+		/* fails only in a libzstd built without threads: see the file's top */
 		(void)ZSTD_CCtx_setParameter(c, ZSTD_c_nbWorkers, threads(o));
 	} else if (o->comp == IMG_XZ) {
 		/* the kernel's xz decoder knows the CRC32 check and none other */
@@ -482,13 +491,13 @@ static int sink_open(struct sink *s, uint64_t total)
 		s->xs = (lzma_stream)LZMA_STREAM_INIT;
 		lr = lzma_stream_encoder_mt(&s->xs, &mt);
 		if (lr != LZMA_OK)
-			return comp_fail(s, lr == LZMA_MEM_ERROR ? -ENOMEM : -EINVAL, "xz",
-					 "cannot set up the encoder");
+			return comp_fail(s, lr == LZMA_MEM_ERROR ? -ENOMEM : -EINVAL,
+					 "xz", "cannot set up the encoder");
 		s->xs_live = true;
 	} else if (o->comp == IMG_GZIP) {
 		/* windowBits 15 + 16: a gzip wrapper, with mtime 0 and no name */
-		if (deflateInit2(&s->gz, o->level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-		    Z_OK)
+		if (deflateInit2(&s->gz, o->level, Z_DEFLATED, 15 + 16, 8,
+				 Z_DEFAULT_STRATEGY) != Z_OK)
 			return comp_fail(s, -ENOMEM, "gzip", "cannot set up zlib");
 		s->gz_live = true;
 	}
@@ -520,9 +529,9 @@ static int put_header(struct sink *s, unsigned ino, unsigned mode, unsigned nlin
 	int r;
 
 	snprintf(hdr, sizeof(hdr),
-		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, 0,
-		 0, nlink, mtime, (unsigned)filesize, 0, 0, rmaj, rmin, (unsigned)namelen + 1,
-		 0);
+		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino,
+		 mode, 0, 0, nlink, mtime, (unsigned)filesize, 0, 0, rmaj, rmin,
+		 (unsigned)namelen + 1, 0);
 	r = sink_put(s, hdr, HDR_LEN);
 	if (r >= 0)
 		r = sink_put(s, name, namelen);
@@ -544,8 +553,8 @@ static int emit(struct sink *s, struct member **v, size_t n)
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		const struct member *m = v[i];
 
-		r = put_header(s, i + 1, m->mode, S_ISDIR(m->mode) ? 2 : 1, s->o->mtime, m->len,
-			       m->rmaj, m->rmin, m->name, m->namelen);
+		r = put_header(s, i + 1, m->mode, S_ISDIR(m->mode) ? 2 : 1, s->o->mtime,
+			       m->len, m->rmaj, m->rmin, m->name, m->namelen);
 		if (r >= 0)
 			r = sink_put(s, m->data, m->len);
 		if (r >= 0)
@@ -564,7 +573,10 @@ static int emit(struct sink *s, struct member **v, size_t n)
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp((*(struct member *const *)a)->name, (*(struct member *const *)b)->name);
+	const struct member *x = *(struct member *const *)a;
+	const struct member *y = *(struct member *const *)b;
+
+	return strcmp(x->name, y->name);
 }
 
 /* The file is 0644 less the umask, like the files of other initramfs generators: a
@@ -572,7 +584,8 @@ static int by_name(const void *a, const void *b)
 int image_write(struct image *img, const char *path, char *err, size_t errlen)
 {
 	struct member **v = xmalloc((img->n + 1) * sizeof(*v));
-	struct sink s = { .o = &img->o, .fd = -1, .path = path, .err = err, .errlen = errlen };
+	struct sink s = { .o = &img->o, .fd = -1, .path = path, .err = err,
+			  .errlen = errlen };
 	char *tmp = xmalloc(strlen(path) + sizeof(".tmpXXXXXX")), *dir = xstrdup(path);
 	mode_t mask;
 	bool made = false;
@@ -613,7 +626,8 @@ int image_write(struct image *img, const char *path, char *err, size_t errlen)
 	}
 	if (rename(tmp, path) < 0) {
 		r = -errno;
-		seterr(err, errlen, "%s: renaming %s into place: %s", path, tmp, strerror(-r));
+		seterr(err, errlen, "%s: renaming %s into place: %s", path, tmp,
+		       strerror(-r));
 		goto out;
 	}
 	/* the new name made durable; past the rename there is nothing to undo, and some
@@ -647,7 +661,8 @@ struct reader {
 	bool found;
 };
 
-static int bad(struct reader *rd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct reader *rd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static int bad(struct reader *rd, const char *fmt, ...)
 {
 	char why[512];
@@ -658,6 +673,20 @@ static int bad(struct reader *rd, const char *fmt, ...)
 	va_end(ap);
 	seterr(rd->err, rd->errlen, "%s: %s", rd->file, why);
 	return -EBADMSG;
+}
+
+/* a message about the archive in where (a buffer's description) at offset off */
+static int bad_at(struct reader *rd, const char *where, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int bad_at(struct reader *rd, const char *where, size_t off, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return bad(rd, "%soffset %zu: %s", where, off, why);
 }
 
 static const char *strip(const char *s)
@@ -698,37 +727,41 @@ static int hex8(const uint8_t *p, uint32_t *ret)
 static int scan_cpio(struct reader *rd, const uint8_t *b, size_t n, const char *where,
 		     size_t base, size_t *used)
 {
-	static const char *const field[13] = { "ino", "mode", "uid", "gid", "nlink", "mtime",
-					       "filesize", "devmajor", "devminor", "rdevmajor",
-					       "rdevminor", "namesize", "check" };
+	static const char *const field[13] = {
+		"ino",	     "mode",	  "uid",	"gid",	    "nlink",
+		"mtime",     "filesize",  "devmajor",	"devminor", "rdevmajor",
+		"rdevminor", "namesize",  "check",
+	};
 	size_t off = 0;
 
 	for (;;) {
+		size_t data, next, at = base + off;
 		uint32_t f[13];
-		size_t data, next;
 		const char *name;
 
 		if (n - off < HDR_LEN)
-			return bad(rd, "%soffset %zu: truncated cpio header (%zu of %d bytes)",
-				   where, base + off, n - off, HDR_LEN);
-		if (memcmp(b + off, "07070", 5) || (b[off + 5] != '1' && b[off + 5] != '2'))
-			return bad(rd, "%soffset %zu: bad cpio magic (not a newc archive)", where,
-				   base + off);
+			return bad_at(rd, where, at,
+				      "truncated cpio header (%zu of %d bytes)", n - off,
+				      HDR_LEN);
+		/* 070702 differs only in a check field nobody computes, as the kernel */
+		if (memcmp(b + off, "07070", 5) ||
+		    (b[off + 5] != '1' && b[off + 5] != '2'))
+			return bad_at(rd, where, at, "bad cpio magic (not newc)");
 		for (int i = 0; i < 13; i++) {
 			if (hex8(b + off + 6 + 8 * i, &f[i]) < 0)
-				return bad(rd, "%soffset %zu: cpio header field %s is not hex",
-					   where, base + off, field[i]);
+				return bad_at(rd, where, at, "cpio field %s is not hex",
+					      field[i]);
 		}
 		if (!f[11])
-			return bad(rd, "%soffset %zu: cpio member without a name", where,
-				   base + off);
+			return bad_at(rd, where, at, "cpio member without a name");
 		if (f[11] > n - off - HDR_LEN)
-			return bad(rd, "%soffset %zu: truncated cpio name (%u bytes, %zu left)",
-				   where, base + off, f[11], n - off - HDR_LEN);
+			return bad_at(rd, where, at,
+				      "truncated cpio name (%u bytes, %zu left)", f[11],
+				      n - off - HDR_LEN);
 		name = (const char *)b + off + HDR_LEN;
 		if (memchr(name, 0, f[11]) != name + f[11] - 1)
-			return bad(rd, "%soffset %zu: cpio name is not one NUL-terminated string",
-				   where, base + off);
+			return bad_at(rd, where, at,
+				      "cpio name is not one NUL-terminated string");
 		if (!strcmp(name, "TRAILER!!!")) {
 			next = align4(off + HDR_LEN + f[11]);
 			*used = next < n ? next : n;
@@ -736,12 +769,13 @@ static int scan_cpio(struct reader *rd, const uint8_t *b, size_t n, const char *
 		}
 		data = align4(off + HDR_LEN + f[11]);
 		if (data > n || f[6] > n - data)
-			return bad(rd, "%soffset %zu: member '%s': truncated data (%u bytes, %zu "
-				   "left)", where, base + off, name, f[6], data > n ? 0 : n - data);
+			return bad_at(rd, where, at,
+				      "member '%s': truncated data (%u bytes, %zu left)",
+				      name, f[6], data > n ? 0 : n - data);
 		next = align4(data + f[6]);
 		if (next > n)
-			return bad(rd, "%soffset %zu: member '%s': archive ends without a trailer",
-				   where, base + off, name);
+			return bad_at(rd, where, at, "member '%s': no trailer after it",
+				      name);
 		if (!strcmp(strip(name), rd->want) && *rd->want) {
 			free(rd->data);
 			rd->data = xmalloc(f[6] ? f[6] : 1);
@@ -814,13 +848,14 @@ static int un_zstd(struct reader *rd, const uint8_t *in, size_t n, struct buf *o
 		z = ZSTD_decompressStream(d, &ob, &ib);
 		out->len = ob.pos;
 		if (ZSTD_isError(z)) {
-			r = ZSTD_getErrorCode(z) == ZSTD_error_memory_allocation ? -ENOMEM :
-				bad(rd, "%s%s", where, ZSTD_getErrorName(z));
+			bool oom = ZSTD_getErrorCode(z) == ZSTD_error_memory_allocation;
+
+			r = oom ? -ENOMEM : bad(rd, "%s%s", where, ZSTD_getErrorName(z));
 			goto out;
 		}
 		if (z == 0) {
 			/* a frame ends here: the stream goes on if another one follows */
-			if (n - ib.pos >= 4 && !memcmp(in + ib.pos, "\x28\xb5\x2f\xfd", 4))
+			if (n - ib.pos >= 4 && !memcmp(in + ib.pos, ZSTD_MAGIC, 4))
 				continue;
 			break;
 		}
@@ -863,11 +898,15 @@ static int un_xz(struct reader *rd, const uint8_t *in, size_t n, struct buf *out
 			goto out;
 		}
 		if (lr != LZMA_OK || (!s.avail_in && s.avail_out)) {
-			r = bad(rd, "%s%s", where,
-				lr == LZMA_OK || lr == LZMA_BUF_ERROR ? "truncated" :
-				lr == LZMA_DATA_ERROR ? "corrupt data (or a bad checksum)" :
-				lr == LZMA_OPTIONS_ERROR ? "unsupported options" :
-				"corrupt stream");
+			const char *why = "corrupt stream";
+
+			if (lr == LZMA_OK || lr == LZMA_BUF_ERROR)
+				why = "truncated";
+			else if (lr == LZMA_DATA_ERROR)
+				why = "corrupt data (or a bad checksum)";
+			else if (lr == LZMA_OPTIONS_ERROR)
+				why = "unsupported options";
+			r = bad(rd, "%s%s", where, why);
 			goto out;
 		}
 	}
@@ -897,7 +936,9 @@ static int un_gzip(struct reader *rd, const uint8_t *in, size_t n, struct buf *o
 			given += z.avail_in;
 		}
 		z.next_out = out->p + out->len;
-		z.avail_out = out->cap - out->len < CHUNK_MAX ? out->cap - out->len : CHUNK_MAX;
+		z.avail_out = out->cap - out->len;
+		if (out->cap - out->len > CHUNK_MAX)
+			z.avail_out = CHUNK_MAX;
 		zr = inflate(&z, Z_NO_FLUSH);
 		out->len = z.next_out - out->p;
 		if (zr == Z_STREAM_END)
@@ -906,10 +947,12 @@ static int un_gzip(struct reader *rd, const uint8_t *in, size_t n, struct buf *o
 			r = -ENOMEM;
 			goto out;
 		}
-		if ((zr != Z_OK && zr != Z_BUF_ERROR) || (zr == Z_BUF_ERROR && given == n &&
-							  !z.avail_in)) {
-			r = bad(rd, "%s%s", where,
-				zr == Z_BUF_ERROR ? "truncated" : z.msg ? z.msg : "corrupt data");
+		if (zr == Z_BUF_ERROR && given == n && !z.avail_in) {
+			r = bad(rd, "%struncated", where);
+			goto out;
+		}
+		if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			r = bad(rd, "%s%s", where, z.msg ? z.msg : "corrupt data");
 			goto out;
 		}
 	}
@@ -964,13 +1007,14 @@ static int scan_image(struct reader *rd, const uint8_t *f, size_t n)
 	static const struct {
 		const char *magic, *name;
 		size_t len;
-		int (*un)(struct reader *, const uint8_t *, size_t, struct buf *, size_t *,
-			  const char *);
+		int (*un)(struct reader *, const uint8_t *, size_t, struct buf *,
+			  size_t *, const char *);
 	} kind[] = {
-		{ "\x28\xb5\x2f\xfd", "zstd", 4, un_zstd },
+		{ ZSTD_MAGIC, "zstd", 4, un_zstd },
 		{ "\xfd\x37\x7a\x58\x5a\x00", "xz", 6, un_xz },
 		{ "\x1f\x8b", "gzip", 2, un_gzip },
 	};
+	const size_t nkind = sizeof(kind) / sizeof(kind[0]);
 	size_t pos = 0, used;
 	int count = 0, r;
 
@@ -991,19 +1035,22 @@ static int scan_image(struct reader *rd, const uint8_t *f, size_t n)
 			count++;
 			continue;
 		}
-		for (k = 0; k < sizeof(kind) / sizeof(kind[0]); k++) {
-			if (n - pos >= kind[k].len && !memcmp(f + pos, kind[k].magic, kind[k].len))
+		for (k = 0; k < nkind; k++) {
+			if (n - pos >= kind[k].len &&
+			    !memcmp(f + pos, kind[k].magic, kind[k].len))
 				break;
 		}
-		if (k == sizeof(kind) / sizeof(kind[0]))
-			return bad(rd, "offset %zu: neither a cpio archive nor zstd, xz or gzip "
-				   "data", pos);
-		snprintf(where, sizeof(where), "%s data at offset %zu: ", kind[k].name, pos);
+		if (k == nkind)
+			return bad_at(rd, "", pos,
+				      "neither a cpio archive nor zstd, xz or gzip data");
+		snprintf(where, sizeof(where), "%s data at offset %zu: ", kind[k].name,
+			 pos);
 		r = kind[k].un(rd, f + pos, n - pos, &out, &used, where);
 		if (r >= 0) {
 			out.p = xrealloc(out.p, out.len ? out.len : 1);
-			snprintf(inner, sizeof(inner), "%s data at offset %zu, decompressed ",
-				 kind[k].name, pos);
+			snprintf(inner, sizeof(inner),
+				 "%s data at offset %zu, decompressed ", kind[k].name,
+				 pos);
 			r = scan_all(rd, out.p, out.len, inner);
 		}
 		free(out.p);
@@ -1012,7 +1059,9 @@ static int scan_image(struct reader *rd, const uint8_t *f, size_t n)
 		pos += used;
 		count++;
 	}
-	return 0 ? 0 : bad(rd, "%s", n ? "only zeros, no cpio archive" : "empty file");
+	if (!count)
+		return bad(rd, "%s", n ? "only zeros, no cpio archive" : "empty file");
+	return 0;
 }
 
 int image_read_member(const char *file, const char *member, uint8_t **ret_data,

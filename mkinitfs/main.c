@@ -24,13 +24,37 @@ int options_set_compress(struct options *o, const char *s);
 
 static void usage(FILE *f)
 {
-	fputs("usage: mkinitfs [OPTION]... -o IMAGE\n"
+	fputs("usage: mkinitfs [--generic|--hostonly|--listed] [OPTION]... -o IMAGE\n"
+	      "       mkinitfs --explain MODULE [OPTION]...\n"
+	      "       mkinitfs --check IMAGE --modaliases FILE [-b ROOT] [-k KVER]\n"
 	      "       mkinitfs --show-depends [OPTION]... NAME|MODALIAS...\n"
 	      "       mkinitfs --blob-only --all [OPTION]... -o BLOB\n"
 	      "       mkinitfs --dump-blob BLOB|IMAGE\n"
 	      "\n"
 	      "Writes an initramfs that loads the kernel's storage and filesystem drivers,\n"
 	      "finds the root filesystem and hands over to its init.\n"
+	      "\n"
+	      "Which modules (each mode adds to the listed ones: -m, the config file,\n"
+	      "modules-load.d, /etc/modules):\n"
+	      "      --generic         every storage controller, block driver, root\n"
+	      "                        filesystem and keyboard driver (the default)\n"
+	      "      --hostonly        what this machine needs to reach its root: the drivers\n"
+	      "                        of the root device's sysfs path, keyboards, root fs\n"
+	      "      --listed          only the listed modules\n"
+	      "      --sysfs DIR       --hostonly for the machine of this sys tree (default\n"
+	      "                        ROOT/sys); needs --root-device\n"
+	      "      --root-device MAJ:MIN  the root block device (default: that of ROOT/)\n"
+	      "      --rootfs TYPE     the root filesystem type (default on the host: the\n"
+	      "                        type ROOT is mounted with)\n"
+	      "      --modaliases FILE --hostonly from another machine's modaliases (one a\n"
+	      "                        line): its storage and keyboard drivers; with --check,\n"
+	      "                        the devices to check\n"
+	      "      --explain MODULE  say why MODULE would be in the image (exit 1 if not);\n"
+	      "                        writes nothing\n"
+	      "      --check IMAGE     with --modaliases: does IMAGE drive every storage\n"
+	      "                        device listed? prints what it lacks (exit 1)\n"
+	      "      --keep-compressed store modules compressed as in the tree, for kernels\n"
+	      "                        with CONFIG_MODULE_DECOMPRESS\n"
 	      "\n"
 	      "  -b, --root ROOT       read every host path under ROOT (module tree, modprobe.d,\n"
 	      "                        modules-load.d, /etc/modules, the config file)\n"
@@ -68,6 +92,24 @@ static void add_module(struct options *o, const char *name)
 {
 	o->modules = xrealloc(o->modules, (o->nmodules + 1) * sizeof(char *));
 	o->modules[o->nmodules++] = xstrdup(name);
+}
+
+/* where the modules from first on came from (config_read adds without saying) */
+static void set_origin(struct options *o, size_t first, const char *origin)
+{
+	o->module_origin = xrealloc(o->module_origin, (o->nmodules + 1) * sizeof(char *));
+	for (size_t i = first; i < o->nmodules; i++)
+		o->module_origin[i] = xstrdup(origin);
+}
+
+static void set_mode(struct options *o, enum sel_mode m, int *given)
+{
+	if (*given && o->mode != m) {
+		fputs("mkinitfs: --generic, --hostonly and --listed: choose one\n", stderr);
+		exit(2);
+	}
+	o->mode = m;
+	*given = 1;
 }
 
 static long number(const char *opt, const char *s, long lo, long hi)
@@ -195,22 +237,26 @@ static void session_open(struct session *s, struct options *o)
 	if (r < 0)
 		die("reading modprobe configuration: %s", strerror(-r));
 	for (size_t i = 0; i < o->nmodules; i++)
-		add_load(s, o->modules[i], 0, "-m or the config file");
+		add_load(s, o->modules[i], 0, o->module_origin ? o->module_origin[i] : "by -m");
 	if (!o->no_modules_load) {
-		char **names = NULL;
+		char **names = NULL, **files = NULL, *origin;
 		size_t n = 0;
 
-		r = conf_modules_load(o->root, &names, &n, conf_diag, NULL);
+		r = conf_modules_load_from(o->root, &names, &files, &n, conf_diag, NULL);
 		if (r < 0)
 			die("reading modules-load.d: %s", strerror(-r));
 		for (size_t i = 0; i < n; i++) {
-			add_load(s, names[i], BLOB_L_BLACKLIST, "modules-load.d or /etc/modules");
+			xasprintf(&origin, "in %s", files[i]);
+			add_load(s, names[i], BLOB_L_BLACKLIST, origin);
+			free(origin);
 			free(names[i]);
+			free(files[i]);
 		}
 		free(names);
+		free(files);
 	}
 	struct blob_spec spec = { s->tree, &s->conf, s->load, s->nload, NULL, s->moddir_print,
-				  BLOB_F_TREE };
+				  BLOB_F_TREE, 0 };
 
 	r = build_blob(&spec, &s->tree_blob, &s->tree_blob_len);
 	if (r < 0)
@@ -237,7 +283,9 @@ static void session_close(struct session *s)
 int main(int argc, char **argv)
 {
 	enum { O_COMPRESS = 256, O_LEVEL, O_THREADS, O_LOADER, O_SHOWDEPS, O_CMDLINE,
-	       O_USEBL, O_IGNINST, O_BLOBONLY, O_ALL, O_DUMP, O_NOMODLOAD };
+	       O_USEBL, O_IGNINST, O_BLOBONLY, O_ALL, O_DUMP, O_NOMODLOAD, O_GENERIC,
+	       O_HOSTONLY, O_LISTED, O_SYSFS, O_ROOTDEV, O_ROOTFS, O_MODALIASES, O_EXPLAIN,
+	       O_CHECK, O_KEEPCOMP };
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'b' },
 		{ "kver", required_argument, NULL, 'k' },
@@ -259,12 +307,23 @@ int main(int argc, char **argv)
 		{ "all", no_argument, NULL, O_ALL },
 		{ "dump-blob", required_argument, NULL, O_DUMP },
 		{ "no-modules-load", no_argument, NULL, O_NOMODLOAD },
+		{ "generic", no_argument, NULL, O_GENERIC },
+		{ "hostonly", no_argument, NULL, O_HOSTONLY },
+		{ "listed", no_argument, NULL, O_LISTED },
+		{ "sysfs", required_argument, NULL, O_SYSFS },
+		{ "root-device", required_argument, NULL, O_ROOTDEV },
+		{ "rootfs", required_argument, NULL, O_ROOTFS },
+		{ "modaliases", required_argument, NULL, O_MODALIASES },
+		{ "explain", required_argument, NULL, O_EXPLAIN },
+		{ "check", required_argument, NULL, O_CHECK },
+		{ "keep-compressed", no_argument, NULL, O_KEEPCOMP },
 		{ 0 }
 	};
 	struct options o = { .root = "", .img = { .comp = IMG_ZSTD, .level = -1 } };
 	struct session s = { 0 };
 	const char *dump = NULL;
-	int show = 0, c, r;
+	int show = 0, mode_given = 0, c, r;
+	size_t ncli;
 	struct utsname u;
 	const char *epoch = getenv("SOURCE_DATE_EPOCH");
 
@@ -296,19 +355,53 @@ int main(int argc, char **argv)
 		case O_ALL: o.all = 1; break;
 		case O_DUMP: dump = optarg; break;
 		case O_NOMODLOAD: o.no_modules_load = 1; break;
+		case O_GENERIC: set_mode(&o, SEL_GENERIC, &mode_given); break;
+		case O_HOSTONLY: set_mode(&o, SEL_HOSTONLY, &mode_given); break;
+		case O_LISTED: set_mode(&o, SEL_LISTED, &mode_given); break;
+		case O_SYSFS: o.sysfs = optarg; break;
+		case O_ROOTDEV: o.root_device = optarg; break;
+		case O_ROOTFS: o.rootfs = optarg; break;
+		case O_MODALIASES: o.modaliases = optarg; break;
+		case O_EXPLAIN: o.explain = optarg; break;
+		case O_CHECK: o.check = optarg; break;
+		case O_KEEPCOMP: o.keep_compressed = 1; break;
 		default: usage(stderr); return 2;
 		}
 	}
+	set_origin(&o, 0, "by -m");
+	ncli = o.nmodules;
 	if (dump)
 		return cmd_dump_blob(dump);
 	if (epoch)
 		o.img.mtime = number("SOURCE_DATE_EPOCH", epoch, 0, 0x7fffffff);
+	if (o.check && !o.kver && o.modaliases)
+		o.kver = image_kver(o.check);
 	if (!o.kver) {
 		if (uname(&u) < 0)
 			die("uname: %s", strerror(errno));
 		o.kver = xstrdup(u.release);
 	}
-	if (!show && !o.output) {
+	if (o.check && !o.modaliases) {
+		fputs("mkinitfs: --check IMAGE needs --modaliases FILE\n", stderr);
+		return 2;
+	}
+	if (!o.check && o.mode != SEL_HOSTONLY &&
+	    (o.sysfs || o.root_device || o.rootfs || o.modaliases)) {
+		fputs("mkinitfs: --sysfs, --root-device, --rootfs and --modaliases describe "
+		      "the machine for --hostonly\n", stderr);
+		return 2;
+	}
+	if (o.sysfs && o.modaliases) {
+		fputs("mkinitfs: --sysfs or --modaliases: a sys tree or a list, not both\n",
+		      stderr);
+		return 2;
+	}
+	if (o.sysfs && !o.root_device) {
+		fputs("mkinitfs: --sysfs DIR describes another machine: name its root device "
+		      "with --root-device MAJ:MIN\n", stderr);
+		return 2;
+	}
+	if (!show && !o.check && !o.explain && !o.output) {
 		fputs("mkinitfs: no output file: use -o IMAGE (see --help)\n", stderr);
 		return 2;
 	}
@@ -316,18 +409,29 @@ int main(int argc, char **argv)
 		fputs("mkinitfs: --show-depends needs at least one NAME\n", stderr);
 		return 2;
 	}
-	if (!show) {
-		char *cfg = o.config ? xstrdup(o.config) : path_join(o.root, CONFIG_PATH);
+	if (o.check)
+		o.no_modules_load = 1;
+	if (!show && !o.check) {
+		char *cfg = o.config ? xstrdup(o.config) : path_join(o.root, CONFIG_PATH), *origin;
 
 		config_read(&o, cfg, !!o.config);
+		xasprintf(&origin, "in the config file %s", cfg);
+		set_origin(&o, ncli, origin);
+		free(origin);
 		free(cfg);
 	}
-	if (!show && !o.blob_only && !o.loader)
+	if (!show && !o.blob_only && !o.loader && !o.explain && !o.check)
 		o.loader = default_loader(argv[0]);
-	for (int i = optind; !show && i < argc; i++)
+	ncli = o.nmodules;
+	for (int i = optind; !show && !o.check && i < argc; i++)
 		add_module(&o, argv[i]);
+	set_origin(&o, ncli, "on the command line");
 	session_open(&s, &o);
-	if (show)
+	if (o.check)
+		r = cmd_check(&s, o.check, o.modaliases);
+	else if (o.explain)
+		r = cmd_explain(&s, o.explain);
+	else if (show)
 		r = cmd_show_depends(&s, argv + optind, argc - optind);
 	else if (o.blob_only && o.all) {
 		char err[512];
@@ -338,9 +442,12 @@ int main(int argc, char **argv)
 	} else
 		r = cmd_image(&s);
 	session_close(&s);
-	for (size_t i = 0; i < o.nmodules; i++)
+	for (size_t i = 0; i < o.nmodules; i++) {
 		free(o.modules[i]);
+		free(o.module_origin[i]);
+	}
 	free(o.modules);
+	free(o.module_origin);
 	free(o.confdirs);
 	return r;
 }

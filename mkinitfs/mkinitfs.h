@@ -11,6 +11,7 @@
 #include "conf.h"
 #include "image.h"
 #include "modtree.h"
+#include "select.h"
 
 struct options {
 	const char *root;     /* -b: prefix of every host path ("" for /) */
@@ -22,9 +23,18 @@ struct options {
 	const char **confdirs; /* -C: modprobe.d replacements, NULL-terminated */
 	size_t nconfdirs;
 	char **modules;       /* -m and the config's "modules" */
+	char **module_origin; /* where each came from: "-m", "config file PATH" */
 	size_t nmodules;
 	struct image_opts img;
 	int use_blacklist, ignore_install, all, blob_only, verbose, no_modules_load;
+	enum sel_mode mode;   /* --generic (default), --hostonly, --listed */
+	const char *sysfs;    /* --sysfs: another machine's sys tree (NULL: ROOT/sys) */
+	const char *rootfs;   /* --rootfs: the root filesystem type */
+	const char *root_device; /* --root-device MAJ:MIN */
+	const char *modaliases;  /* --modaliases FILE */
+	const char *explain;  /* --explain MODULE */
+	const char *check;    /* --check IMAGE */
+	int keep_compressed;  /* --keep-compressed */
 };
 
 struct session {
@@ -48,6 +58,8 @@ void dump_blob(FILE *f, const struct blob *b);
 int cmd_dump_blob(const char *file);
 int cmd_show_depends(struct session *s, char **queries, size_t n);
 int cmd_image(struct session *s);
+/* PATH under ROOT, malloc()ed */
+char *root_path(const char *root, const char *path);
 int write_file_atomic(const char *path, const void *data, size_t len, char *err,
 		      size_t errlen);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* xalloc.c: out of memory ends mkinitfs with a message, before anything is written. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,4 +39,17 @@ char *xstrdup(const char *s)
 char *xstrndup(const char *s, size_t n)
 {
 	return check(strndup(s, n));
+}
+
+int xasprintf(char **ret, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(ret, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		check(NULL);
+	return n;
 }

@@ -10,5 +10,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* *ret is malloc()ed; returns its length */
+int xasprintf(char **ret, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -7,7 +7,9 @@
 # of their sysfs (probe-init's "=== MODALIAS" lines).
 #
 # usage: qemu/collect-modaliases.sh [OUT]   (default tests/kmod/modaliases.txt)
-#   The list is sorted and unique, with a header saying how it was made.
+#   The list is sorted and unique, with a header saying how it was made. Each machine's
+#   own list also goes to qemu/machines/CASE.modaliases (mkinitfs --hostonly
+#   --modaliases and --check use them in qemu/check.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/../tests/kmod/modaliases.txt}
@@ -23,4 +25,12 @@ SELFTEST_APPEND=probe.modaliases SELFTEST_QEMU_ARGS="$devs_q35" \
 	cat "$work"/*.log | tr -d '\r' | sed -n 's/^=== MODALIAS //p' | sort -u
 } >"$out.tmp"
 mv -f "$out.tmp" "$out"
+for log in "$work"/*.log; do
+	c=$(basename "$log" .log)
+	grep -q '^=== MODALIAS ' "$log" || continue
+	{
+		echo "# modaliases of qemu/boot.sh's machine in $c (qemu/collect-modaliases.sh)"
+		tr -d '\r' <"$log" | sed -n 's/^=== MODALIAS //p' | sort -u
+	} >"$here/machines/$c.modaliases"
+done
 echo "$(grep -vc '^#' "$out") modaliases in $out"

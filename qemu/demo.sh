@@ -15,7 +15,7 @@ echo "kernel:  $VMLINUZ ($KVER)"
 "$here/mkroot.sh" "$out/root.img" ext4 demo-root >/dev/null
 start=$(date +%s.%N)
 "$top/build/mkinitfs" -b "$kpkg" -k "$KVER" -m virtio_pci -m virtio_blk -m ext4 \
-	--no-modules-load -o "$out/initrd.img"
+	--no-modules-load --listed -o "$out/initrd.img"
 end=$(date +%s.%N)
 printf 'image:   %s, %d bytes, made in %.2f s\n' "$out/initrd.img" \
 	"$(stat -c %s "$out/initrd.img")" "$(echo "$end - $start" | bc 2>/dev/null || echo 0)"

@@ -16,7 +16,8 @@
  * file: the first "depends=" string, ended by NUL or newline, comma-separated) names
  * a module not yet live is -ENOENT, as the kernel answers an unknown symbol;
  * otherwise it creates ROOT/sys/module/NAME/initstate ("live\n") and logs
- * "finit_module NAME params='P' flags=F".
+ * "finit_module NAME params='P' flags=F"; then, as a driver's probe would, it
+ * schedules the uevents fake_on_load() set for NAME.
  *
  * Its delete_module: a module that is not live is -ENOENT; one with entries in
  * ROOT/sys/module/NAME/holders/, or whose ROOT/sys/module/NAME/refcnt is above 0
@@ -30,7 +31,9 @@
  * sys_uevent_recv() delivers the scripted events in time order, advancing the
  * clock to each (or by the whole timeout when none is due). An event's files are
  * created under ROOT just before it is delivered, as the kernel creates sysfs and
- * devtmpfs entries before it sends the uevent.
+ * devtmpfs entries before it sends the uevent. With fake_set_uevent_seqnum(),
+ * ROOT/sys/kernel/uevent_seqnum reads as the kernel's counter would: the highest
+ * SEQNUM= of the scripted events whose time has come.
  *
  * Mounts are remembered (not performed): a mount's target must be a directory
  * under ROOT, whose files stand for the mounted filesystem; MS_MOVE renames them to
@@ -75,6 +78,14 @@ void fake_set_release(const char *release);
  * event is lost in an overflow (its files appear, sys_uevent_recv says -ENOBUFS) */
 void fake_uevent_at(uint64_t at_ms, const char *msg, size_t len,
 		    const char *const *files);
+/* when module NAME loads (finit_module succeeds), an event as fake_uevent_at()'s
+ * at now + delay_ms; with delay 0 its files appear at once, as a probe that
+ * registers a device before finit_module returns makes them */
+void fake_on_load(const char *name, unsigned delay_ms, const char *msg, size_t len,
+		  const char *const *files);
+/* /sys/kernel/uevent_seqnum exists and reads max(base, SEQNUM of every event whose
+ * time has come) */
+void fake_set_uevent_seqnum(uint64_t base);
 /* the next sys_uevent_recv() returns -ENOBUFS once (a lost-events overflow) */
 void fake_uevent_overflow(void);
 /* sys_uevent_open() fails with err (a kernel without CONFIG_NET); the scripted

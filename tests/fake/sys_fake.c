@@ -23,6 +23,7 @@
 #define FAKE_MAX_MOUNTS 32
 #define FAKE_MAX_EVENTS 64
 #define FAKE_MAX_ERRORS 32
+#define FAKE_MAX_HOOKS 16
 
 struct fake_mount {
 	char target[PATH_MAX]; /* path of the running system ("/dev") */
@@ -36,6 +37,14 @@ struct fake_event {
 	size_t len;
 	char **files;
 	int made, delivered;
+};
+
+struct fake_hook {
+	char name[64];
+	unsigned delay;
+	char *msg;
+	size_t len;
+	const char *const *files; /* copied by fake_uevent_at when it fires */
 };
 
 struct fake_error {
@@ -61,6 +70,10 @@ static struct {
 	int nevents;
 	int overflow;
 	int uevent_open_err;
+	struct fake_hook hooks[FAKE_MAX_HOOKS];
+	int nhooks;
+	int seqnum_on;
+	uint64_t seqnum_base;
 	struct fake_error mod_err[FAKE_MAX_ERRORS], mount_err[FAKE_MAX_ERRORS];
 	int nmod_err, nmount_err;
 	jmp_buf *jmp;
@@ -205,6 +218,8 @@ static int is_special(const char *path)
 	return !strcmp(path, "/dev/kmsg") || !strcmp(path, "/dev/console");
 }
 
+static void write_seqnum(void);
+
 int sys_open(const char *path, int flags, unsigned mode)
 {
 	return sys_openat(AT_FDCWD, path, flags, mode);
@@ -226,6 +241,8 @@ int sys_openat(int dirfd, const char *path, int flags, unsigned mode)
 			F.console_fd = fd;
 		return fd;
 	}
+	if (F.seqnum_on && !strcmp(path, "/sys/kernel/uevent_seqnum"))
+		write_seqnum();
 	fd = openat(dirfd, map(path, buf), flags | O_CLOEXEC, mode);
 	return fd < 0 ? -errno : fd;
 }
@@ -677,6 +694,8 @@ static int deps_live(int fd)
 	return 0;
 }
 
+static void run_hooks(const char *name);
+
 int sys_finit_module(const char *name, int fd, const char *params, int flags)
 {
 	int err = err_for(F.mod_err, F.nmod_err, name, NULL);
@@ -689,7 +708,10 @@ int sys_finit_module(const char *name, int fd, const char *params, int flags)
 	if (err)
 		return err;
 	effect("finit_module %s params='%s' flags=%d", name, params ? params : "", flags);
-	return make_live(name);
+	err = make_live(name);
+	if (err == 0)
+		run_hooks(name);
+	return err;
 }
 
 /* the entries of ROOT/sys/module/NAME/holders/ */
@@ -806,6 +828,81 @@ void fake_uevent_at(uint64_t at_ms, const char *msg, size_t len, const char *con
 	e->files = calloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		e->files[i] = strdup(files[i]);
+}
+
+void fake_on_load(const char *name, unsigned delay_ms, const char *msg, size_t len,
+		  const char *const *files)
+{
+	struct fake_hook *h;
+	size_t n = 0;
+	char **copy;
+
+	if (F.nhooks >= FAKE_MAX_HOOKS)
+		abort();
+	h = &F.hooks[F.nhooks++];
+	memset(h, 0, sizeof(*h));
+	pfmt(h->name, sizeof(h->name), "%s", name);
+	h->delay = delay_ms;
+	h->msg = malloc(len);
+	memcpy(h->msg, msg, len);
+	h->len = len;
+	while (files && files[n])
+		n += 2;
+	copy = calloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		copy[i] = strdup(files[i]);
+	h->files = (const char *const *)copy;
+}
+
+static void make_files(char **files);
+static void mkparents(char *p);
+
+static void run_hooks(const char *name)
+{
+	for (int i = 0; i < F.nhooks; i++) {
+		struct fake_hook *h = &F.hooks[i];
+
+		if (strcmp(h->name, name))
+			continue;
+		fake_uevent_at(F.now + h->delay, h->msg, h->len, h->files);
+		if (!h->delay) {
+			F.events[F.nevents - 1].made = 1;
+			make_files(F.events[F.nevents - 1].files);
+		}
+	}
+}
+
+void fake_set_uevent_seqnum(uint64_t base)
+{
+	F.seqnum_on = 1;
+	F.seqnum_base = base;
+}
+
+/* SEQNUM= of a raw message, 0 when it has none */
+static uint64_t event_seqnum(const struct fake_event *e)
+{
+	for (size_t off = 0; e->msg && off < e->len; off += strlen(e->msg + off) + 1)
+		if (!strncmp(e->msg + off, "SEQNUM=", 7))
+			return strtoull(e->msg + off + 7, NULL, 10);
+	return 0;
+}
+
+static void write_seqnum(void)
+{
+	uint64_t v = F.seqnum_base;
+	char p[PATH_MAX];
+	FILE *f;
+
+	for (int i = 0; i < F.nevents; i++)
+		if (F.events[i].at <= F.now && event_seqnum(&F.events[i]) > v)
+			v = event_seqnum(&F.events[i]);
+	pfmt(p, sizeof(p), "%s/sys/kernel/uevent_seqnum", F.root);
+	mkparents(p);
+	f = fopen(p, "w");
+	if (!f)
+		abort();
+	fprintf(f, "%llu\n", (unsigned long long)v);
+	fclose(f);
 }
 
 void fake_uevent_overflow(void)
@@ -1016,6 +1113,14 @@ void fake_init(const char *root)
 		for (size_t k = 0; F.events[i].files && F.events[i].files[k]; k++)
 			free(F.events[i].files[k]);
 		free(F.events[i].files);
+	}
+	for (int i = 0; i < F.nhooks; i++) {
+		char **files = (char **)F.hooks[i].files;
+
+		free(F.hooks[i].msg);
+		for (size_t k = 0; files && files[k]; k++)
+			free(files[k]);
+		free(files);
 	}
 	free(F.effects);
 	free(F.kmsg);

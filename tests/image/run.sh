@@ -17,7 +17,7 @@ pass=0 fail=0
 t() { # t NAME CONDITION-EXIT-CODE
 	if [ "$2" = 0 ]; then pass=$((pass + 1)); echo "PASS $1"; else fail=$((fail + 1)); echo "FAIL $1"; fi
 }
-mk() { "$MK" -b "$KPKG" -k "$KVER" --no-modules-load "$@"; }
+mk() { "$MK" -b "$KPKG" -k "$KVER" --no-modules-load --listed "$@"; }
 mods="-m virtio_pci -m virtio_blk -m ext4"
 
 # one image, extracted by GNU cpio
@@ -60,7 +60,7 @@ for comp in zst xz; do
 		t "$comp tree present (run tests/kmod/modtree_vs_depmod.sh first)" 1
 		continue
 	fi
-	"$MK" -b "$tree" -k "$KVER" --no-modules-load $mods -o "$W/$comp.img" 2>/dev/null; t "image from the .ko.$comp tree" $?
+	"$MK" -b "$tree" -k "$KVER" --no-modules-load --listed $mods -o "$W/$comp.img" 2>/dev/null; t "image from the .ko.$comp tree" $?
 	mkdir "$W/x$comp" && (cd "$W/x$comp" && zstd -dc "../$comp.img" | cpio -idm --quiet 2>/dev/null)
 	diff -r -x earlymod.blob "$W/x/lib/modules" "$W/x$comp/lib/modules" >/dev/null; t "its modules equal the plain tree's image, byte for byte" $?
 done
@@ -73,7 +73,7 @@ printf 'virtio_blk\n# comment\n' >"$R/etc/modules-load.d/disk.conf"
 printf 'ext4\n' >"$R/etc/modules"
 printf 'options ext4 earlymod_test=1\n' >"$R/etc/modprobe.d/o.conf"
 printf 'modules virtio_pci\ncompress xz\n' >"$R/etc/earlymod/mkinitfs.conf"
-"$MK" -b "$R" -k "$KVER" -o "$W/r.img" 2>"$W/err"; t "-b ROOT reads the host files" $?
+"$MK" -b "$R" -k "$KVER" --listed -o "$W/r.img" 2>"$W/err"; t "-b ROOT reads the host files" $?
 "$MK" --dump-blob "$W/r.img" >"$W/rdump"
 grep -q '^load 0 virtio_pci$' "$W/rdump" &&
 	grep -q '^load 1 virtio_blk (blacklist applies)$' "$W/rdump" &&
@@ -94,7 +94,7 @@ mkdir -p "$C/lib/modules"
 cp -al "$MODDIR" "$C/lib/modules/"
 rm "$C/lib/modules/$KVER/kernel/fs/jbd2/jbd2.ko"
 head -c 5000 "$MODDIR/kernel/fs/jbd2/jbd2.ko" | zstd -q -c | head -c 3000 >"$C/lib/modules/$KVER/kernel/fs/jbd2/jbd2.ko.zst"
-"$MK" -b "$C" -k "$KVER" --no-modules-load $mods -o "$W/e4.img" 2>"$W/err"; [ $? = 1 ] && grep -q 'jbd2.ko.zst' "$W/err"; t "a truncated module is an error naming its file" $?
+"$MK" -b "$C" -k "$KVER" --no-modules-load --listed $mods -o "$W/e4.img" 2>"$W/err"; [ $? = 1 ] && grep -q 'jbd2.ko.zst' "$W/err"; t "a truncated module is an error naming its file" $?
 grep -h . "$W/err" | head -3 | sed 's/^/# /'
 mk -o "$W/e5.img" 2>"$W/err"; [ $? = 1 ] && grep -q "no modules to load" "$W/err"; t "nothing to load is an error" $?
 

@@ -157,10 +157,9 @@ static size_t without(char *s, size_t len, const char *what)
 enum { M_MBCACHE, M_JBD2, M_EXT4, M_SAMPLE, M_DUMMY2, M_CRC, M_UNIX, M_COUNT };
 
 /* mbcache, jbd2, ext4 (needs both; softdep pre: crc-alias), sample and dummy2 (both
- * with the alias pci:v00001234d*; sample has the remove command /bin/true only when
- * with_remove), crc32c_generic (alias crc-alias) and the built-in unix (alias
- * net-pf-1) */
-static void write_blob(int with_remove)
+ * with the alias pci:v00001234d*; sample has the remove command remove_cmd unless it
+ * is NULL), crc32c_generic (alias crc-alias) and the built-in unix (alias net-pf-1) */
+static void write_blob(const char *remove_cmd)
 {
 	struct blob_builder *w = bw_new();
 	uint32_t none = BLOB_NONE, deps[2] = { M_MBCACHE, M_JBD2 };
@@ -177,7 +176,7 @@ static void write_blob(int with_remove)
 		  none, none, BLOB_M_IN_IMAGE },
 		{ bw_str(w, "sample"), bw_str(w, "kernel/misc/sample.ko"),
 		  bw_str(w, "kernel/misc/sample.ko"), 0, 0, none, none,
-		  with_remove ? 0 : none, none, BLOB_M_IN_IMAGE },
+		  remove_cmd ? 0 : none, none, BLOB_M_IN_IMAGE },
 		{ bw_str(w, "dummy2"), bw_str(w, "kernel/misc/dummy2.ko"),
 		  bw_str(w, "kernel/misc/dummy2.ko"), 0, 0, none, none, none, none,
 		  BLOB_M_IN_IMAGE },
@@ -192,7 +191,7 @@ static void write_blob(int with_remove)
 			     { bw_str(w, "pci:v00001234d*"), M_DUMMY2 },
 			     { bw_str(w, "crc_alias"), M_CRC } };
 	uint32_t bial[2] = { bw_str(w, "net_pf_1"), M_UNIX };
-	uint32_t rm[2] = { bw_str(w, "sample"), bw_str(w, "/bin/true") };
+	uint32_t rm[2] = { bw_str(w, "sample"), bw_str(w, remove_cmd ? remove_cmd : "") };
 	uint8_t *data;
 	size_t len;
 	char p[512];
@@ -204,7 +203,7 @@ static void write_blob(int with_remove)
 	for (int i = 0; i < 3; i++)
 		bw_rec(w, BLOB_S_MODALIAS, al[i], 2);
 	bw_rec(w, BLOB_S_BIALIAS, bial, 2);
-	if (with_remove)
+	if (remove_cmd)
 		bw_rec(w, BLOB_S_REMOVE, rm, 2);
 	if (bw_finish(w, KVER, MODDIR, 0, &data, &len) < 0)
 		abort();
@@ -269,7 +268,7 @@ static int compile(const char *rel, const char *const *info)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-static void setup(int with_remove)
+static void setup(const char *remove_cmd)
 {
 	if (root[0]) {
 		char cmd[300];
@@ -288,7 +287,7 @@ static void setup(int with_remove)
 	put("lib/modules/" KVER "/kernel/fs/jbd2/jbd2.ko", "depends=\n");
 	put("lib/modules/" KVER "/kernel/fs/ext4/ext4.ko", "depends=mbcache,jbd2\n");
 	put("lib/modules/" KVER "/kernel/crypto/crc32c_generic.ko", "depends=\n");
-	write_blob(with_remove);
+	write_blob(remove_cmd);
 	if (have_cc) {
 		have_cc =
 			compile("lib/modules/" KVER "/kernel/misc/sample.ko",
@@ -335,7 +334,7 @@ static int has(const char *text, const char *s)
 
 static void test_insmod(void)
 {
-	setup(0);
+	setup(NULL);
 	run(insmod_main, "insmod", MODDIR "/kernel/fs/mbcache.ko", "a=1", "b=x y");
 	is_int(R.rc, 0, "insmod: exit 0");
 	is_str(fake_effects(), "finit_module mbcache params='a=1 b=x y' flags=0\n",
@@ -395,7 +394,7 @@ static void test_rmmod(void)
 {
 	static const char *const ext4[] = { "ext4", NULL };
 
-	setup(0);
+	setup(NULL);
 	loaded("ext4", 0, NULL);
 	loaded("mbcache", 1, ext4);
 	loaded("jbd2", 1, ext4);
@@ -483,7 +482,7 @@ static void test_lsmod(void)
 	struct dirent *e;
 	DIR *d;
 
-	setup(0);
+	setup(NULL);
 	put("proc/modules",
 	    "ext4 1056768 0 - Live 0x0000000000000000\n"
 	    "mbcache 16384 2 ext4,ocfs2, Live 0x0000000000000000\n"
@@ -595,7 +594,7 @@ static void versus_kmod(const char *opt, const char *rel)
 
 static void test_modinfo(void)
 {
-	setup(0);
+	setup(NULL);
 	if (!have_cc) {
 		ok(1, "# SKIP modinfo: no C compiler for the fixture");
 		return;
@@ -722,7 +721,7 @@ static void ext4_loaded(void)
 
 static void test_modprobe_r(void)
 {
-	setup(0);
+	setup(NULL);
 	ext4_loaded();
 	run(modprobe_main, "modprobe", "-r", "-v", "ext4");
 	is_int(R.rc, 0, "modprobe -r ext4: exit 0");
@@ -737,7 +736,7 @@ static void test_modprobe_r(void)
 	is_str(R.out, "rmmod ext4\nrmmod jbd2\nrmmod mbcache\nrmmod crc32c_generic\n",
 	       "modprobe -r -v: kmod's lines");
 
-	setup(0);
+	setup(NULL);
 	ext4_loaded();
 	loaded("ocfs2", 0, NULL);
 	put("sys/module/mbcache/refcnt", "2\n");
@@ -780,7 +779,7 @@ static void test_modprobe_r(void)
 		   !has(fake_effects(), "delete_module dummy2"),
 	   "modprobe -r -n: removes nothing");
 
-	setup(1);
+	setup("/bin/true");
 	loaded("sample", 0, NULL);
 	run(modprobe_main, "modprobe", "-r", "-v", "sample");
 	is_int(R.rc, 0, "modprobe -r with remove /bin/true: exit 0");
@@ -790,7 +789,40 @@ static void test_modprobe_r(void)
 	is_str(fake_effects(), "delete_module sample flags=2048\n",
 	       "modprobe -r -i: remove commands ignored");
 
-	setup(0);
+	setup("/bin/false");
+	loaded("sample", 0, NULL);
+	run(modprobe_main, "modprobe", "-r", "sample");
+	is_int(R.rc, 1, "modprobe -r with remove /bin/false: exit 1");
+	is_str(R.err, "modprobe: FATAL: Error running remove command for sample\n",
+	       "modprobe -r with remove /bin/false: kmod's message");
+	ok(exists("sys/module/sample/initstate"),
+	   "modprobe -r with remove /bin/false: kept");
+
+	setup("echo bye");
+	loaded("sample", 0, NULL);
+	run(modprobe_main, "modprobe", "-r", "sample");
+	is_str(fake_effects(), "delete_module sample flags=2048\n",
+	       "modprobe -r, a remove command and no shell: the module is removed "
+	       "instead");
+	ok(has(R.err, "needs a shell"), "modprobe -r, no shell: said");
+	put("bin/sh", "#!shell\n");
+	loaded("sample", 0, NULL);
+	run(modprobe_main, "modprobe", "-r", "sample");
+	ok(has(fake_effects(), "spawn /bin/sh [/bin/sh -c echo bye]\n") &&
+		   !has(fake_effects(), "delete_module sample flags=2048\ndelete_module"),
+	   "modprobe -r: a remove command runs with the shell");
+	is_int(R.rc, 0, "modprobe -r: the command succeeded: exit 0");
+	fake_set_spawn_status(3);
+	run(modprobe_main, "modprobe", "-r", "sample");
+	is_int(R.rc, 1, "modprobe -r: the command failed: exit 1");
+	is_str(R.err, "modprobe: FATAL: Error running remove command for sample\n",
+	       "modprobe -r: the command failed: said");
+
+	run(modprobe_main, "modprobe", "-r", "-q", "nosuch");
+	is_int(R.rc, 1, "modprobe -r -q of an unknown name: exit 1");
+	is_str(R.err, "", "modprobe -r -q: no message");
+
+	setup(NULL);
 	ext4_loaded();
 	run(modprobe_main, "modprobe", "-r", "-a", "crc-alias", "jbd2");
 	is_str(fake_effects(), "delete_module crc32c_generic flags=2048\n",

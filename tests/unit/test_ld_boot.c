@@ -245,7 +245,7 @@ static void test_full_boot(void)
 			   "finit_module virtio_blk params='' flags=0\n"
 			   "finit_module mbcache params='' flags=0\n"
 			   "finit_module jbd2 params='' flags=0\n"
-			   "finit_module ext4 params='debug=1 foo=2' flags=0\n"
+			   "finit_module ext4 params='debug=1 foo=2 ' flags=0\n"
 			   "mount /dev/vda /root ext4 ro ''\n"
 			   "mount /dev /root/dev none move ''\n"
 			   "mount /proc /root/proc none move ''\n"
@@ -384,7 +384,7 @@ static void test_rootdelay(void)
 	add_vda();
 	boot(&how);
 	is_int(how, 'e', "rootdelay: booted");
-	ok(has(fake_effects(), "finit_module ext4 params='debug=1' flags=0\nsleep 2000\n"
+	ok(has(fake_effects(), "finit_module ext4 params='debug=1 ' flags=0\nsleep 2000\n"
 			       "mount /dev/vda /root ext4 ro ''\n"),
 	   "sleeps 2000 ms after loading modules, before mounting");
 }
