@@ -96,6 +96,7 @@ check-kmod: all
 
 check-image: all
 	@bash tests/image/run.sh
+	@bash tests/image/kinds.sh
 
 check-qemu: all
 	@sh qemu/check.sh

@@ -279,6 +279,37 @@ static int do_entry(const struct res_entry *e, void *ctx)
 	}
 }
 
+/* The troubleshooting guides' first suspect for "not found" is a kernel that is not
+ * the one the modules were made for: say which two they are when they differ. */
+static void not_found(struct loader *ld, const char *query)
+{
+	char running[128];
+	int n = sys_kernel_release(running, sizeof(running));
+	int other = n > 0 && strcmp(running, ld->b->kver);
+
+	if (!ld->prog) {
+		log_err("module ", query, " not found in directory ", ld->b->moddir,
+			other ? " (the image is for kernel " : "", other ? ld->b->kver : "",
+			other ? ", the running kernel is " : "", other ? running : "",
+			other ? ")" : "");
+		return;
+	}
+	err_str(ld->prog);
+	err_str(": FATAL: Module ");
+	err_str(query);
+	err_str(" not found in directory ");
+	err_str(ld->b->moddir);
+	err_str("\n");
+	if (other) {
+		err_str(ld->prog);
+		err_str(": these modules are for kernel ");
+		err_str(ld->b->kver);
+		err_str(", the running kernel is ");
+		err_str(running);
+		err_str(": reboot into it, or make an image for this one\n");
+	}
+}
+
 int ld_modprobe(struct loader *ld, const char *query, const char *extra_opts)
 {
 	struct res_opts o = { ld->cmdline, extra_opts, ld->flags };
@@ -294,8 +325,7 @@ int ld_modprobe(struct loader *ld, const char *query, const char *extra_opts)
 		return r;
 	ld->missing = 1;
 	if (!ld->quiet)
-		log_err("module ", query, " not found in directory ", ld->b->moddir,
-			" (is the image made for kernel ", ld->b->kver, "?)");
+		not_found(ld, query);
 	return r;
 }
 

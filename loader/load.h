@@ -13,6 +13,8 @@ struct loader {
 	int dry_run, verbose;     /* modprobe -n, -v: print the actions */
 	int show_depends;         /* modprobe -D: print, ignore what is loaded */
 	int quiet;                /* modprobe -q: no "not found" message */
+	const char *prog;         /* an applet's name ("modprobe"): messages as kmod's
+				   * tools print them on stderr; NULL at boot (kmsg) */
 	int have_shell;           /* /bin/sh exists: run other install commands with it */
 	int missing;              /* set when a query found no module, or needed one
 				   * that is not in the image; the caller clears it */

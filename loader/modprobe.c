@@ -417,6 +417,7 @@ int modprobe_main(int argc, char **argv, char **envp)
 		ld.dry_run = dr;
 		ld.verbose = vb;
 		ld.quiet = qt;
+		ld.prog = "modprobe";
 	}
 	ld.flags = flags;
 	ld.have_shell = sys_fstatat(AT_FDCWD, "/bin/sh", &(struct stat){ 0 }, 0) == 0;

@@ -8,16 +8,18 @@
  *     there up to SYS/devices, each directory's "modalias" (resolved as udev does,
  *     with the blacklist: modprobe -b) and its bound driver's module (the name of
  *     the "driver/module" link). A device stacked on others (dm, md) lists them in
- *     "slaves/", which are walked the same way (16 levels at most); dm devices add
- *     dm-mod and, by their dm/uuid, dm-crypt, dm-verity or dm-integrity; md devices
- *     md-mod and their md/level's personality (md-raid1 ...); other virtual block
- *     devices the module of their name less its digits (loop0: loop).
+ *     "slaves/", which are walked the same way (16 levels at most); an NVMe
+ *     namespace of a multipath subsystem (nvme-subsysN) is walked from each
+ *     controller the subsystem links (nvmeN). dm devices add dm-mod and, by their
+ *     dm/uuid, dm-crypt, dm-verity or dm-integrity; md devices md-mod and their
+ *     md/level's personality (md-raid1 ...); other virtual block devices the module
+ *     of their name less its digits (loop0: loop).
  *   - keyboards: every SYS/class/input/input* whose capabilities/ev has EV_KEY and
  *     whose capabilities/key has all of keys 1 to 31 (Esc, the digits, the top and
  *     home rows: a keyboard, not a power button), walked up from its parent as
  *     above (serio: atkbd on i8042; USB: hid-generic, usbhid, the host controller).
  *   - the root filesystem: --rootfs TYPE (default, on the host only, the type of
- *     ROOT's mount in /proc/self/mounts), as "fs-TYPE", else "TYPE".
+ *     the mount holding ROOT in /proc/self/mounts), as "fs-TYPE", else "TYPE".
  * With --modaliases FILE instead (a capture of another machine's modaliases, no
  * topology): every module a listed modalias resolves to (modprobe -b) that is of a
  * storage or keyboard class (select_class.c), plus the companions that only appear
@@ -252,6 +254,37 @@ static void virtual_block(struct host *h, const char *whole, const char *name,
 	free(q);
 }
 
+/* An NVMe namespace under native multipath (Debian's default) hangs off a virtual
+ * subsystem device, which links its controllers by name (nvme0 -> .../nvme/nvme0):
+ * the paths to walk up are those. */
+static void nvme_paths(struct host *h, const char *whole, const char *under)
+{
+	char *sub = xstrdup(whole), **names, *slash = strrchr(sub, '/');
+	size_t n;
+
+	*slash = 0;
+	slash = strrchr(sub, '/');
+	if (!slash || strncmp(slash + 1, "nvme-subsys", 11)) {
+		free(sub);
+		return;
+	}
+	names = list_dir(sub, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *d = names[i] + 4;
+		char *link, real[PATH_MAX];
+		struct stat st;
+
+		if (strncmp(names[i], "nvme", 4) || !*d || d[strspn(d, "0123456789")])
+			continue;
+		xasprintf(&link, "%s/%s", sub, names[i]);
+		if (!lstat(link, &st) && S_ISLNK(st.st_mode) && realpath(link, real))
+			device_chain(h, real, under);
+		free(link);
+	}
+	free_list(names, n);
+	free(sub);
+}
+
 /* a block device (realpath of its directory) and everything it is built on */
 static void block_device(struct host *h, const char *dev, const char *under, int depth)
 {
@@ -272,6 +305,7 @@ static void block_device(struct host *h, const char *dev, const char *under, int
 	if (!strncmp(whole, virt, strlen(virt)))
 		virtual_block(h, whole, name, under);
 	free(virt);
+	nvme_paths(h, whole, under);
 	xasprintf(&slaves, "%s/slaves", whole);
 	names = list_dir(slaves, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -364,24 +398,32 @@ static void unescape(char *s)
 	*o = 0;
 }
 
-/* the mount of dir (the last one there wins: it hides the others) */
+/* the mount holding dir: the longest mount point that is dir or a parent of it (of
+ * equal ones the last wins: it hides the others) */
 static struct mount find_mount(const char *dir)
 {
 	struct mount m = { NULL, NULL, 0 };
 	FILE *f = fopen("/proc/self/mounts", "re");
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, best = 0;
 
 	if (!f)
 		return m;
 	while (getline(&line, &cap, f) >= 0) {
 		char *save, *src = strtok_r(line, " ", &save), *mp = strtok_r(NULL, " ", &save),
 			    *type = strtok_r(NULL, " ", &save);
+		size_t n;
 
 		if (!src || !mp || !type)
 			continue;
 		unescape(mp);
-		if (strcmp(mp, dir))
+		n = strlen(mp);
+		if (strcmp(mp, "/") &&
+		    (strncmp(dir, mp, n) || (dir[n] != '/' && dir[n] != '\0')))
+			continue;
+		if (!strcmp(mp, "/"))
+			n = 0;
+		if (m.found && n < best)
 			continue;
 		unescape(src);
 		free(m.source);
@@ -389,6 +431,7 @@ static struct mount find_mount(const char *dir)
 		m.source = xstrdup(src);
 		m.type = xstrdup(type);
 		m.found = 1;
+		best = n;
 	}
 	free(line);
 	fclose(f);
@@ -533,8 +576,8 @@ void select_host(struct selection *sel)
 		free(rootdir);
 		mnt = find_mount(real);
 		if (!type && !mnt.found)
-			warn("%s is not a mount point in /proc/self/mounts: say the root "
-			     "filesystem type with --rootfs", real);
+			warn("no mount holds %s in /proc/self/mounts: say the root filesystem "
+			     "type with --rootfs", real);
 		if (!type)
 			type = mnt.type;
 	}

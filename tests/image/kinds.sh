@@ -73,8 +73,19 @@ mk --listed -m ext4 --explain xfs >"$W/x" 2>&1; [ $? = 1 ] && grep -q 'its class
 t "--explain xfs with --listed: not in, of class fs" $?
 mk --explain no-such-module >"$W/x" 2>&1; [ $? = 1 ] && grep -q 'no-such-module: no such module' "$W/x"
 t "--explain of an unknown module: exit 1" $?
-! ls "$W" | grep -q tmp; t "--explain writes nothing" $?
+mk --explain ext4 -o "$W/never.img" >/dev/null 2>&1 && [ ! -e "$W/never.img" ]; t "--explain writes nothing, even with -o" $?
 sed 's/^/# /' "$W/x"
+
+R=$W/listroot
+mkdir -p "$R/lib/modules" "$R/etc/modules-load.d" "$R/etc/earlymod"
+ln -s "$MODDIR" "$R/lib/modules/$KVER"
+echo virtio_blk >"$R/etc/modules-load.d/disk.conf"
+echo ext4 >"$R/etc/modules"
+echo 'modules virtio_pci' >"$R/etc/earlymod/mkinitfs.conf"
+ex() { "$MK" -b "$R" -k "$KVER" --listed --explain "$1" 2>/dev/null; }
+[ "$(ex virtio_blk)" = "virtio_blk: listed in $R/etc/modules-load.d/disk.conf" ]; t "--explain names the modules-load.d file" $?
+[ "$(ex ext4)" = "ext4: listed in $R/etc/modules" ]; t "--explain names /etc/modules" $?
+[ "$(ex virtio_pci)" = "virtio_pci: listed in the config file $R/etc/earlymod/mkinitfs.conf" ]; t "--explain names the config file" $?
 
 # --hostonly from a captured modalias list (no topology: storage and keyboard classes)
 mk --hostonly --modaliases "$FIX/pc-virtio.modaliases" --rootfs ext4 -o "$W/hm.img" >"$W/hm.out" 2>"$W/err"
@@ -123,6 +134,39 @@ mk --hostonly --sysfs "$S" --root-device 8:1 --rootfs ext4 -o "$W/e.img" 2>"$W/e
 mk --hostonly --sysfs "$S" --rootfs ext4 -o "$W/e.img" 2>/dev/null; [ $? = 2 ]; t "--sysfs without --root-device is a usage error" $?
 mk --modaliases "$FIX/pc-virtio.modaliases" -o "$W/e.img" 2>/dev/null; [ $? = 2 ]; t "--modaliases without --hostonly or --check is a usage error" $?
 mk --generic --listed -o "$W/e.img" 2>/dev/null; [ $? = 2 ]; t "two modes are a usage error" $?
+
+# root on an NVMe namespace under native multipath: the namespace hangs off a virtual
+# subsystem that links its controller
+N=$S/devices/virtual/nvme-subsystem/nvme-subsys0
+mkdir -p "$N/nvme0n1/nvme0n1p1" "$S/devices/pci0000:00/0000:00:06.0/nvme/nvme0"
+echo pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02 >"$S/devices/pci0000:00/0000:00:06.0/modalias"
+echo 259:1 >"$N/nvme0n1/nvme0n1p1/dev"
+echo 1 >"$N/nvme0n1/nvme0n1p1/partition"
+ln -s ../../../pci0000:00/0000:00:06.0/nvme/nvme0 "$N/nvme0"
+ln -s ../../devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n1/nvme0n1p1 "$S/dev/block/259:1"
+mk --hostonly --sysfs "$S" --root-device 259:1 --rootfs xfs -o "$W/hn.img" >/dev/null 2>&1
+mods_of "$W/hn.img" >"$W/hn.mods"
+has "$W/hn.mods" nvme && has "$W/hn.mods" nvme_core && has "$W/hn.mods" xfs && ! has "$W/hn.mods" virtio_blk
+t "hostonly, root on a multipath NVMe namespace: nvme through the subsystem's controller link" $?
+
+# --hostonly for the machine the test runs on: ROOT/sys is its /sys, the root device the
+# one holding ROOT, the filesystem type the one /proc/self/mounts gives for it
+H=$TOP/build/kinds-hostroot.$$
+mkdir -p "$H/lib/modules"
+ln -s "$MODDIR" "$H/lib/modules/$KVER"
+ln -s /sys "$H/sys"
+dev=$(stat -c '%Hd:%Ld' "$H/")
+if [ -e "/sys/dev/block/$dev" ]; then
+	"$MK" -b "$H" -k "$KVER" --no-modules-load --hostonly -v -o "$W/host.img" >/dev/null 2>"$W/host.err"
+	t "--hostonly on this machine (root device $dev)" $?
+	fstype=$(findmnt -n -o FSTYPE -T "$H/")
+	grep -q "root filesystem $fstype" "$W/host.err"; t "its root filesystem type ($fstype) comes from /proc/self/mounts" $?
+	grep -q "under the root device $dev" "$W/host.err"; t "its drivers come from the root device's sysfs path" $?
+	grep '^mkinitfs: [a-z0-9_]*: ' "$W/host.err" | grep -v 'dependency of\|softdep of' | sed 's/^/# /'
+else
+	echo "# SKIP --hostonly on this machine: its root device $dev is not a block device in /sys"
+fi
+rm -rf "$H"
 
 # a sys tree with root on dm-crypt over that partition, a PS/2 and a USB keyboard, a
 # power button (keys, but no keyboard)
