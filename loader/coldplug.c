@@ -103,6 +103,42 @@ static void record_missing(const char *s)
 	strncpy(C.miss[C.nmiss++], s, max);
 }
 
+struct bl_note {
+	const char *modalias;
+	int done;
+};
+
+static int bl_hit(const char *name, uint32_t mod, void *ctx)
+{
+	struct bl_note *n = ctx;
+	char line[sizeof(C.miss[0])];
+	size_t a = strlen(n->modalias), b = strlen(name);
+
+	if (n->done || !res_blacklisted(C.ld->b, C.ld->cmdline, name))
+		return 0;
+	/* "MODALIAS (NAME is blacklisted)", the modalias cut to fit */
+	if (b + 20 >= sizeof(line))
+		return 0;
+	if (a > sizeof(line) - b - 20)
+		a = sizeof(line) - b - 20;
+	memcpy(line, n->modalias, a);
+	memcpy(line + a, " (", 2);
+	memcpy(line + a + 2, name, b);
+	memcpy(line + a + 2 + b, " is blacklisted)", 17);
+	record_missing(line);
+	n->done = 1;
+	return 0;
+}
+
+/* Nothing loaded for a device that has a driver: when the blacklist is why, the
+ * user must hear it if the root never comes (modprobe.blacklist= left in place) */
+static void note_blacklisted(const char *modalias)
+{
+	struct bl_note n = { modalias, 0 };
+
+	(void)res_resolve(C.ld->b, modalias, bl_hit, &n);
+}
+
 static void resolve(const char *modalias)
 {
 	struct loader *ld = C.ld;
@@ -119,6 +155,8 @@ static void resolve(const char *modalias)
 	ld_modprobe(ld, modalias, NULL);
 	if (ld->missing)
 		record_missing(modalias);
+	else if (ld->nloaded == n)
+		note_blacklisted(modalias);
 	C.nloaded += ld->nloaded - n;
 	ld->flags = flags;
 	ld->quiet = quiet;
@@ -234,9 +272,28 @@ void cp_report(void)
 
 	if (!C.nmiss)
 		return;
+	/* disks hang off these buses; firmware, CPU and platform devices seldom matter
+	 * for the root, so they come after, and only as a count past a few */
+	static const char *const buses[] = { "virtio:", "pci:", "usb:", "scsi:", "nvme",
+					     "mmc:", "sdio:", "ccw:", "vmbus:", "xen:" };
+	unsigned other = 0, shown = 0;
+
 	log_err("devices without a driver in this image:");
-	for (unsigned i = 0; i < C.nmiss; i++)
-		log_info("  ", C.miss[i], C.miss[i][sizeof(C.miss[0]) - 2] ? "..." : "");
-	if (C.nmore)
-		log_info("  and ", fmt_u64(n, C.nmore), " more");
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < C.nmiss; i++) {
+			int disk = 0;
+
+			for (size_t k = 0; k < sizeof(buses) / sizeof(buses[0]); k++)
+				disk |= !strncmp(C.miss[i], buses[k], strlen(buses[k]));
+			if (disk != !pass)
+				continue;
+			if (pass && shown++ >= 8) {
+				other++;
+				continue;
+			}
+			log_info("  ", C.miss[i],
+				 C.miss[i][sizeof(C.miss[0]) - 2] ? "..." : "");
+		}
+	if (C.nmore + other)
+		log_info("  and ", fmt_u64(n, C.nmore + other), " more");
 }
