@@ -101,6 +101,7 @@ static void open_log(void)
 	B.kmsg_fd = sys_open("/dev/kmsg", O_WRONLY, 0);
 	B.console_fd = sys_open("/dev/console", O_WRONLY | O_NOCTTY, 0);
 	log_init(B.kmsg_fd, B.console_fd >= 0 ? B.console_fd : 2, LOG_INFO);
+	log_take_kmsg();
 	milestone("earlymod loader starting", "");
 }
 
@@ -392,6 +393,7 @@ static __attribute__((noreturn)) void switch_to_root(char **envp)
 		argv[n++] = B.o.init_argv[i];
 	argv[n] = NULL;
 	milestone("switching to the root, init ", B.o.init);
+	log_release_kmsg();
 	if (B.uevent_fd >= 0)
 		sys_close(B.uevent_fd);
 	switch_root(NEWROOT, B.o.init, argv, envp);

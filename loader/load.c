@@ -166,9 +166,10 @@ static int insmod(struct loader *ld, const struct res_entry *e)
 		}
 		return r;
 	}
-	/* a driver whose init finds no device for it: as udev, say it quietly */
-	if (r == -ENODEV && ld->why) {
-		log_debug("no device for ", e->name, " (", ld->why, ")");
+	/* a driver whose init finds no device for it: as udev, say it quietly; the
+	 * same for an optional softdep (crc32c_intel on a CPU without SSE 4.2) */
+	if (r == -ENODEV && (ld->why || !e->required)) {
+		log_debug("no device for ", e->name, " (", ld->why ? ld->why : "softdep", ")");
 		return r;
 	}
 	log_strs(e->required ? LOG_ERR : LOG_WARN, "could not insert '", e->name,

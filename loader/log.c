@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* log.c: messages to /dev/kmsg and the console, and the applets' stdout, without stdio. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -10,6 +11,65 @@
 #define LOG_LINE_MAX 1024 /* /dev/kmsg takes at most 1 KiB per record */
 
 static int kmsg_fd = -1, console_fd = 2, max_level = LOG_INFO;
+/* the kernel's console_loglevel; 0 while unknown: then we write the console always */
+static int kernel_echo_below;
+static char devkmsg_was[16];
+
+#define PRINTK "/proc/sys/kernel/printk"
+#define DEVKMSG "/proc/sys/kernel/printk_devkmsg"
+
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+	int fd = sys_open(path, O_RDONLY, 0);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = sys_read(fd, buf, len - 1);
+	sys_close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+static int write_small(const char *path, const char *s)
+{
+	int fd = sys_open(path, O_WRONLY, 0);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = sys_write(fd, s, strlen(s));
+	sys_close(fd);
+	return n < 0 ? (int)n : 0;
+}
+
+void log_take_kmsg(void)
+{
+	char buf[32];
+	int unlimited;
+
+	devkmsg_was[0] = 0;
+	if (kmsg_fd < 0 || read_small(DEVKMSG, buf, sizeof(buf)) <= 0)
+		return;
+	unlimited = !strncmp(buf, "on", 2);
+	if (!strncmp(buf, "ratelimit", 9) && write_small(DEVKMSG, "on\n") == 0) {
+		memcpy(devkmsg_was, "ratelimit\n", 11);
+		unlimited = 1;
+	}
+	/* leaving the console to the kernel's echo is only safe when nothing we write
+	 * can be dropped */
+	if (unlimited && read_small(PRINTK, buf, sizeof(buf)) > 0 && buf[0] >= '1' &&
+	    buf[0] <= '9' && (buf[1] < '0' || buf[1] > '9'))
+		kernel_echo_below = buf[0] - '0';
+}
+
+void log_release_kmsg(void)
+{
+	if (devkmsg_was[0])
+		(void)write_small(DEVKMSG, devkmsg_was);
+	devkmsg_was[0] = 0;
+	kernel_echo_below = 0;
+}
 
 void log_init(int kmsg, int console, int level)
 {
@@ -59,7 +119,8 @@ static void log_va(int level, const char *first, va_list ap)
 	 * console itself; write the console too so quiet boots show errors */
 	if (kmsg_fd >= 0)
 		write_all(kmsg_fd, line, len);
-	if (console_fd >= 0 && (level <= max_level || kmsg_fd < 0))
+	if (console_fd >= 0 && (level <= max_level || kmsg_fd < 0) &&
+	    !(kmsg_fd >= 0 && level < kernel_echo_below))
 		write_all(console_fd, line + body, len - body);
 }
 

@@ -14,6 +14,13 @@ enum { LOG_ERR = 3, LOG_WARN = 4, LOG_NOTICE = 5, LOG_INFO = 6, LOG_DEBUG = 7 };
 
 /* which destinations: set once by main (kmsg opened after /dev is mounted) */
 void log_init(int kmsg_fd, int console_fd, int max_level);
+/* PID 1 only, once /proc is mounted: /dev/kmsg stops rate-limiting us (a failure
+ * report is a burst of lines, and the default limit drops all but 10), and messages
+ * the kernel itself echoes to the console (level below console_loglevel) are no
+ * longer written there a second time. log_release_kmsg() puts the limit back before
+ * the real init runs. */
+void log_take_kmsg(void);
+void log_release_kmsg(void);
 /* strings, terminated by NULL */
 void log_strs(int level, ...) __attribute__((sentinel));
 #define log_err(...) log_strs(LOG_ERR, __VA_ARGS__, (const char *)0)

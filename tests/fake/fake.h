@@ -66,6 +66,8 @@ void fake_module_error(const char *name, int err);
 void fake_mount_error(const char *what, int err);
 /* what was written to /dev/kmsg so far (records "<L>earlymod: ...\n") */
 const char *fake_kmsg(void);
+/* what the loader wrote to /dev/console itself (not the kernel's echo of kmsg) */
+const char *fake_console(void);
 /* the status sys_spawn_wait() returns (default 0) */
 void fake_set_spawn_status(int status);
 /* what sys_getpid() returns (default 1) */

@@ -59,8 +59,8 @@ static struct {
 	char release[65];
 	char *effects;
 	size_t neffects, effects_cap;
-	char *kmsg;
-	size_t nkmsg, kmsg_cap;
+	char *kmsg, *console;
+	size_t nkmsg, kmsg_cap, nconsole, console_cap;
 	int kmsg_fd, console_fd, uevent_fd;
 	uint64_t now;
 	struct fake_mount mounts[FAKE_MAX_MOUNTS];
@@ -123,17 +123,27 @@ __attribute__((format(printf, 1, 2))) static void effect(const char *fmt, ...)
 	F.effects[F.neffects] = 0;
 }
 
-static void capture(const void *buf, size_t len)
+static void append(char **text, size_t *n, size_t *cap, const void *buf, size_t len)
 {
-	if (F.nkmsg + len + 1 > F.kmsg_cap) {
-		F.kmsg_cap = (F.nkmsg + len + 1) * 2;
-		F.kmsg = realloc(F.kmsg, F.kmsg_cap);
-		if (!F.kmsg)
+	if (*n + len + 1 > *cap) {
+		*cap = (*n + len + 1) * 2;
+		*text = realloc(*text, *cap);
+		if (!*text)
 			abort();
 	}
-	memcpy(F.kmsg + F.nkmsg, buf, len);
-	F.nkmsg += len;
-	F.kmsg[F.nkmsg] = 0;
+	memcpy(*text + *n, buf, len);
+	*n += len;
+	(*text)[*n] = 0;
+}
+
+static void capture(const void *buf, size_t len)
+{
+	append(&F.kmsg, &F.nkmsg, &F.kmsg_cap, buf, len);
+}
+
+const char *fake_console(void)
+{
+	return F.console ? F.console : "";
 }
 
 const char *fake_effects(void)
@@ -267,10 +277,13 @@ ssize_t sys_write(int fd, const void *buf, size_t len)
 
 	if (fd >= 0 && (fd == F.kmsg_fd || fd == F.console_fd)) {
 		/* kmsg is what tests read; the console only shows with FAKE_VERBOSE */
-		if (fd == F.kmsg_fd)
+		if (fd == F.kmsg_fd) {
 			capture(buf, len);
-		else if (getenv("FAKE_VERBOSE"))
-			(void)!write(2, buf, len);
+		} else {
+			append(&F.console, &F.nconsole, &F.console_cap, buf, len);
+			if (getenv("FAKE_VERBOSE"))
+				(void)!write(2, buf, len);
+		}
 		return len;
 	}
 	n = write(fd, buf, len);
@@ -1124,6 +1137,7 @@ void fake_init(const char *root)
 	}
 	free(F.effects);
 	free(F.kmsg);
+	free(F.console);
 	memset(&F, 0, sizeof(F));
 	pfmt(F.root, sizeof(F.root), "%s", rp ? rp : root);
 	free(rp);

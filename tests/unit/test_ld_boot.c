@@ -303,6 +303,47 @@ static void test_module_rejected(void)
 	ok(!has(fake_effects(), "finit_module ext4"), "ext4 is not loaded without jbd2");
 }
 
+/* the kernel echoes kmsg records below console_loglevel: the loader must not print
+ * them a second time, must lift kmsg's rate limit while it runs, and put it back */
+static void test_kmsg_console(void)
+{
+	const char *dk;
+	int how;
+
+	setup("root=/dev/vda");
+	add_vda();
+	fake_module_error("jbd2", -ENOEXEC);
+	boot(&how);
+	ok(has(fake_console(), "could not insert 'jbd2'"),
+	   "without /proc/sys/kernel/printk the loader writes the console itself");
+
+	setup("root=/dev/vda");
+	add_vda();
+	put("proc/sys/kernel/printk", "4\t4\t1\t7\n");
+	put("proc/sys/kernel/printk_devkmsg", "ratelimit\n");
+	fake_module_error("jbd2", -ENOEXEC);
+	boot(&how);
+	is_int(how, 'e', "booted");
+	ok(has(fake_kmsg(), "could not insert 'jbd2'"), "the error is in kmsg");
+	ok(!has(fake_console(), "could not insert 'jbd2'"),
+	   "and not written to the console again: the kernel echoes level 3 < 4");
+	ok(has(fake_console(), "root device found"),
+	   "info (level 6, not echoed under loglevel 4) is written by the loader");
+	dk = slurp("root/proc/sys/kernel/printk_devkmsg");
+	if (!dk)
+		dk = slurp("proc/sys/kernel/printk_devkmsg");
+	is_str(dk, "ratelimit\n", "kmsg's rate limit is back before init runs");
+
+	setup("root=/dev/vda");
+	add_vda();
+	put("proc/sys/kernel/printk", "4\t4\t1\t7\n");
+	put("proc/sys/kernel/printk_devkmsg", "off\n");
+	fake_module_error("jbd2", -ENOEXEC);
+	boot(&how);
+	ok(has(fake_console(), "could not insert 'jbd2'"),
+	   "printk_devkmsg=off drops our kmsg writes: the loader writes the console");
+}
+
 static void test_root_by_uevent(void)
 {
 	int how;
@@ -677,6 +718,7 @@ int main(void)
 	test_root_other_events();
 	test_root_never();
 	test_rootwait();
+	test_kmsg_console();
 	test_rootdelay();
 	test_enobufs();
 	test_mount_options();
