@@ -36,7 +36,7 @@ row "mkinitfs wall time (hyperfine, 10 runs)" \
 	"$(jq -r '.results[0] | "\(.mean*1000|floor) ms ± \(.stddev*1000|floor) ms"' "$out/mkinitfs.json")"
 
 # show-depends over every name, with the same tree and an empty configuration
-. "$top/tests/kmod/lib.sh" >/dev/null
+TOP=$top . "$top/tests/kmod/lib.sh" >/dev/null
 WORK=$out
 mkdir -p "$out/empty.d"
 names=$( (cd "$KPKG/lib/modules/$KVER" && find kernel -name '*.ko*' | sed 's|.*/||; s|\.ko.*||' | tr - _;

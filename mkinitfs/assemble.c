@@ -52,6 +52,40 @@ static void check(int r, const char *what)
 		die("%s: %s", what, strerror(-r));
 }
 
+/* An ELF executable with no program interpreter: the image has no libraries, so a
+ * dynamically linked shell would fail exactly when it is needed. */
+static void check_static(const char *path, const uint8_t *p, size_t len)
+{
+	uint64_t phoff;
+	uint16_t phentsize, phnum;
+
+	if (len < 64 || memcmp(p, "\177ELF", 4) || p[4] != 2 || p[5] != 1)
+		die("%s: not a 64-bit little-endian ELF executable", path);
+	memcpy(&phoff, p + 32, 8);
+	memcpy(&phentsize, p + 54, 2);
+	memcpy(&phnum, p + 56, 2);
+	for (uint16_t i = 0; i < phnum; i++) {
+		uint64_t off = phoff + (uint64_t)i * phentsize;
+		uint32_t type;
+
+		if (phentsize < 4 || off > len || len - off < 4)
+			die("%s: damaged program headers", path);
+		memcpy(&type, p + off, 4);
+		if (type == 3 /* PT_INTERP */)
+			die("%s: dynamically linked, but the image has no libraries: use a "
+			    "static shell (busybox-static's /bin/busybox)", path);
+	}
+}
+
+static void add_shell(struct image *img, const char *shell)
+{
+	size_t len;
+	uint8_t *sh = read_all(shell, &len);
+
+	check_static(shell, sh, len);
+	check(image_add_file_owned(img, "/bin/sh", 0755, sh, len), "/bin/sh");
+}
+
 static void add_skeleton(struct image *img, const char *loader)
 {
 	static const char *const dirs[] = { "/dev", "/proc", "/sys", "/run", "/root", "/sbin",
@@ -212,6 +246,8 @@ int cmd_image(struct session *s)
 	}
 	check(image_new(&img, &s->opt->img), "creating the image");
 	add_skeleton(img, s->opt->loader);
+	if (s->opt->shell)
+		add_shell(img, s->opt->shell);
 	mod_bytes = add_modules(s, img, sel.include);
 	select_firmware(&sel, img, &fw_files, &fw_bytes);
 	check(image_add_file_owned(img, BLOB_IMAGE_PATH, 0644, blob, blob_len), BLOB_IMAGE_PATH);

@@ -5,6 +5,7 @@
  *   modules NAME...        add modules (names, aliases or modaliases) to load at boot
  *   compress zstd|xz|gzip|none
  *   level N                compression level
+ *   shell FILE             a static shell for /bin/sh (mkinitfs --shell)
  *
  * Anything else is an error naming the file and the line: a typo here would
  * silently make an image without the module the user asked for. */
@@ -75,9 +76,16 @@ int config_read(struct options *o, const char *path, int must_exist)
 				die("%s:%u: level: expected a number from 0 to 22, got '%s'", path,
 				    lineno, v ? v : "");
 			o->img.level = l;
+		} else if (!strcmp(key, "shell")) {
+			char *v = strtok_r(NULL, " \t", &save);
+
+			if (!v)
+				die("%s:%u: shell: expected the path of a static shell", path, lineno);
+			if (!o->shell)
+				o->shell = xstrdup(v);
 		} else {
-			die("%s:%u: unknown setting '%s' (known: modules, compress, level)", path,
-			    lineno, key);
+			die("%s:%u: unknown setting '%s' (known: modules, compress, level, shell)",
+			    path, lineno, key);
 		}
 	}
 	free(line);

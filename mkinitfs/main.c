@@ -70,6 +70,9 @@ static void usage(FILE *f)
 	      "      --compress ALGO   zstd (default), xz, gzip or none\n"
 	      "      --level N         compression level (default: zstd 9, xz 6, gzip 9)\n"
 	      "      --threads N       compression threads (default: all CPUs)\n"
+	      "      --shell FILE      put this static shell (e.g. busybox-static's\n"
+	      "                        /bin/busybox) in the image as /bin/sh: offered on a\n"
+	      "                        fatal error, and runs install commands\n"
 	      "      --loader FILE     the loader binary for /init (default: next to mkinitfs,\n"
 	      "                        else " LOADER_PATH ")\n"
 	      "      --show-depends    print what modprobe --show-depends prints for each name\n"
@@ -146,19 +149,6 @@ static const char *default_loader(const char *argv0)
 	return LOADER_PATH;
 }
 
-static char *path_join(const char *root, const char *path)
-{
-	size_t n = strlen(root);
-	char *p;
-
-	while (n && root[n - 1] == '/')
-		n--;
-	p = xmalloc(n + strlen(path) + 1);
-	memcpy(p, root, n);
-	strcpy(p + n, path);
-	return p;
-}
-
 static void add_load(struct session *s, const char *query, unsigned flags, const char *origin)
 {
 	s->load = xrealloc(s->load, (s->nload + 1) * sizeof(*s->load));
@@ -182,7 +172,7 @@ static void conf_diag(const char *file, unsigned line, const char *msg, void *ct
 static char *pseudo_file(const struct modtree *t, const char *file, const char *key,
 			 const char *header)
 {
-	char *path = path_join(t->moddir, file), *text = NULL;
+	char *path = root_path(t->moddir, file), *text = NULL;
 	size_t len = 0;
 	FILE *f = fopen(path, "re");
 
@@ -285,7 +275,7 @@ int main(int argc, char **argv)
 	enum { O_COMPRESS = 256, O_LEVEL, O_THREADS, O_LOADER, O_SHOWDEPS, O_CMDLINE,
 	       O_USEBL, O_IGNINST, O_BLOBONLY, O_ALL, O_DUMP, O_NOMODLOAD, O_GENERIC,
 	       O_HOSTONLY, O_LISTED, O_SYSFS, O_ROOTDEV, O_ROOTFS, O_MODALIASES, O_EXPLAIN,
-	       O_CHECK, O_KEEPCOMP };
+	       O_CHECK, O_KEEPCOMP, O_SHELL };
 	static const struct option longopts[] = {
 		{ "root", required_argument, NULL, 'b' },
 		{ "kver", required_argument, NULL, 'k' },
@@ -317,6 +307,7 @@ int main(int argc, char **argv)
 		{ "explain", required_argument, NULL, O_EXPLAIN },
 		{ "check", required_argument, NULL, O_CHECK },
 		{ "keep-compressed", no_argument, NULL, O_KEEPCOMP },
+		{ "shell", required_argument, NULL, O_SHELL },
 		{ 0 }
 	};
 	struct options o = { .root = "", .img = { .comp = IMG_ZSTD, .level = -1 } };
@@ -365,6 +356,7 @@ int main(int argc, char **argv)
 		case O_EXPLAIN: o.explain = optarg; break;
 		case O_CHECK: o.check = optarg; break;
 		case O_KEEPCOMP: o.keep_compressed = 1; break;
+		case O_SHELL: o.shell = optarg; break;
 		default: usage(stderr); return 2;
 		}
 	}
@@ -412,7 +404,7 @@ int main(int argc, char **argv)
 	if (o.check)
 		o.no_modules_load = 1;
 	if (!show && !o.check) {
-		char *cfg = o.config ? xstrdup(o.config) : path_join(o.root, CONFIG_PATH), *origin;
+		char *cfg = o.config ? xstrdup(o.config) : root_path(o.root, CONFIG_PATH), *origin;
 
 		config_read(&o, cfg, !!o.config);
 		xasprintf(&origin, "in the config file %s", cfg);

@@ -19,6 +19,7 @@ struct options {
 	const char *config;   /* -c: our own configuration file */
 	const char *output;   /* -o */
 	const char *loader;   /* --loader: the loader binary to put at /init */
+	const char *shell;    /* --shell: a static shell to put at /bin/sh, or NULL */
 	const char *cmdline;  /* --cmdline: a kernel command line for --show-depends */
 	const char **confdirs; /* -C: modprobe.d replacements, NULL-terminated */
 	size_t nconfdirs;

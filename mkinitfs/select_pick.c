@@ -96,9 +96,9 @@ static int pick_entry(const struct res_entry *e, void *ctx)
 	struct selection *sel = q->sel;
 	size_t nmods = sel->s->tree->nmods;
 
-	if (e->action == RES_INSTALL && !is_builtin_install(e->command)) {
+	if (e->action == RES_INSTALL && !is_builtin_install(e->command) && !sel->s->opt->shell) {
 		warn("module %s has the install command '%s', which needs a shell: the image "
-		     "has none, so the loader will load the module itself",
+		     "has none (see --shell), so the loader will load the module itself",
 		     e->name, e->command);
 		sel->shell_needed = 1;
 	}

@@ -42,12 +42,14 @@ listed="-m virtio_pci -m virtio_blk -m ext4"
 "$mk" -b "$kpkg" -k "$KVER" --generic --no-modules-load -o "$out/generic.img"
 "$mk" -b "$kpkg" -k "$KVER" --hostonly --modaliases "$here/machines/ext4-virtio.modaliases" \
 	--rootfs ext4 --no-modules-load -o "$out/hostonly.img"
+"$mk" -b "$kpkg" -k "$KVER" --hostonly --modaliases "$here/machines/ext4-ahci-q35.modaliases" \
+	--rootfs ext4 --no-modules-load -o "$out/hostonly-ahci.img"
 "$mk" -b "$cloud" -k "$(ls "$cloud/lib/modules")" --generic --no-modules-load -o "$out/cloud.img"
 # shellcheck disable=SC2086
 "$mk" -b "$zst_tree" -k "$KVER" $listed --listed --no-modules-load -o "$out/zst.img"
 "$mk" -b "$kpkg" -k "$KVER" -m virtio_pci -m ext4 --listed --no-modules-load \
 	-o "$out/no-virtio-blk.img"
-for i in listed generic hostonly cloud zst; do
+for i in listed generic hostonly hostonly-ahci cloud zst; do
 	printf 'image %-9s %9d bytes\n' "$i" "$(stat -c %s "$out/$i.img")"
 done | tee "$out/sizes"
 
@@ -82,6 +84,12 @@ add generic-nvme-gpt-partuuid --machine q35 --initrd $out/generic.img --disk $ou
 add generic-usb-gpt-partlabel --initrd $out/generic.img --disk $out/gpt-xfs.img:if=usb \
 	--append "root=PARTLABEL=earlymod-part" --expect-marker \
 	--expect-modules "'xhci_pci xhci_hcd usb_storage sd_mod xfs'" --reject-modules "'virtio_blk ext4'"
+add generic-ahci-ext4-uuid --machine q35 --initrd $out/generic.img --disk $out/ext4.img:if=ahci \
+	--append "root=UUID=$uuid" --expect-marker --expect-modules "'ahci libahci libata sd_mod $ext4_mods'" \
+	--reject-modules "'virtio_blk xfs btrfs nvme'"
+add hostonly-ahci-ext4-uuid --machine q35 --initrd $out/hostonly-ahci.img --disk $out/ext4.img:if=ahci \
+	--append "root=UUID=$uuid" --expect-marker --expect-modules "'ahci libahci libata sd_mod $ext4_mods'" \
+	--reject-modules "'virtio_blk xfs btrfs nvme'"
 add hostonly-virtio-ext4 --initrd $out/hostonly.img --disk $out/ext4.img:if=virtio $pc_nics \
 	--append "root=UUID=$uuid" --expect-marker --expect-modules "'$virtio_mods $ext4_mods'" \
 	--reject-modules "'e1000'"

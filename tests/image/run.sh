@@ -39,6 +39,13 @@ grep -q '^crw------- .* 5, *1 .* dev/console$' "$W/list"; t "/dev/console is cha
 "$MK" --dump-blob "$W/a.img" >"$W/dump"; t "--dump-blob reads the image" $?
 grep -q '^module ext4 .*deps=jbd2,mbcache,crc16 softdep=' "$W/dump"; t "the blob has ext4's load list" $?
 
+# a shell for the fatal path and install commands, static only
+bb=$(command -v busybox || echo /bin/busybox)
+mk $mods --listed --shell "$bb" -o "$W/sh.img" 2>/dev/null; t "--shell puts a static shell in" $?
+mkdir "$W/xsh" && (cd "$W/xsh" && zstd -dc ../sh.img | cpio -idm --quiet 2>/dev/null)
+cmp -s "$W/xsh/bin/sh" "$bb"; t "as /bin/sh" $?
+mk $mods --listed --shell /bin/ls -o "$W/dyn.img" 2>"$W/err"; [ $? = 1 ] && grep -q '/bin/ls: dynamically linked' "$W/err"; t "a dynamically linked shell is refused" $?
+
 # reproducible
 mk $mods -o "$W/b.img" 2>/dev/null && cmp -s "$W/a.img" "$W/b.img"; t "a rebuild is byte-identical" $?
 mk $mods --threads 1 -o "$W/c.img" 2>/dev/null && cmp -s "$W/a.img" "$W/c.img"; t "one thread gives the same bytes" $?

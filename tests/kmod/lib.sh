@@ -3,7 +3,7 @@
 # tree with depmod's files, which kmod's modprobe needs) and helpers to run kmod 30
 # as the oracle with a private /proc/cmdline.
 set -eu
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 CACHE=${EARLYMOD_CACHE:-$HOME/.cache/earlymod}
 FLAVOUR=${FLAVOUR:-linux-image-6.1.0-50-amd64}
 command -v modprobe >/dev/null 2>&1 && command -v depmod >/dev/null 2>&1 ||

@@ -17,6 +17,7 @@
 #include "fake.h"
 #include "log.h"
 #include "tap.h"
+#include "troot.h"
 
 #define KVER "6.1.0-test"
 #define MODDIR "/lib/modules/" KVER
@@ -24,41 +25,22 @@
 static char root[256];
 static int have_cc, have_kmod;
 
+static void put(const char *rel, const char *data)
+{
+	troot_put(root, rel, data);
+}
+
+static int exists(const char *rel)
+{
+	return troot_exists(root, rel);
+}
+
 /* what one run printed */
 static struct {
 	int rc;
 	char out[65536], err[8192];
 	size_t outlen; /* -0 output holds NULs */
 } R;
-
-static void put(const char *rel, const char *data)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	for (char *s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
-		*s = 0;
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	if (p[strlen(p) - 1] == '/')
-		return;
-	f = fopen(p, "w");
-	if (!f)
-		abort();
-	fputs(data, f);
-	fclose(f);
-}
-
-static int exists(const char *rel)
-{
-	char p[512];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	return lstat(p, &st) == 0;
-}
 
 static size_t slurp_fd(int fd, char *buf, size_t len)
 {
@@ -323,11 +305,6 @@ static void loaded(const char *name, int refcnt, const char *const *holders)
 	put(p, "");
 	for (int i = 0; holders && holders[i]; i++)
 		add_holder(name, holders[i]);
-}
-
-static int has(const char *text, const char *s)
-{
-	return strstr(text, s) != NULL;
 }
 
 /* ---- insmod ---- */

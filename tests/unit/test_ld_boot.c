@@ -13,6 +13,7 @@
 #include "blob_write.h"
 #include "fake.h"
 #include "tap.h"
+#include "troot.h"
 
 #define KVER "6.1.0-test"
 #define UUID "2f8e1c3a-5b6d-4e7f-8a9b-0c1d2e3f4a5b"
@@ -22,48 +23,17 @@ static int have_mkfs;
 
 static void put(const char *rel, const char *data)
 {
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	for (char *s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
-		*s = 0;
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	if (p[strlen(p) - 1] == '/')
-		return;
-	f = fopen(p, "w");
-	if (!f)
-		abort();
-	fputs(data, f);
-	fclose(f);
+	troot_put(root, rel, data);
 }
 
 static int exists(const char *rel)
 {
-	char p[512];
-	struct stat st;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	return lstat(p, &st) == 0;
+	return troot_exists(root, rel);
 }
 
 static char *slurp(const char *rel)
 {
-	static char buf[4096];
-	char p[512];
-	FILE *f;
-	size_t n;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	f = fopen(p, "r");
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
+	return troot_slurp(root, rel);
 }
 
 /* mbcache, jbd2, ext4 (needs both, options "debug=1"), virtio_blk; the image loads
@@ -198,11 +168,6 @@ static int boot(int *how)
 	char *argv[] = { a0, NULL };
 
 	return fake_run(boot_main, 1, argv, how);
-}
-
-static int has(const char *text, const char *s)
-{
-	return strstr(text, s) != NULL;
 }
 
 /* the effect log without the deletion of the initramfs (checked on its own) */

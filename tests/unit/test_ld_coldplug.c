@@ -15,6 +15,7 @@
 #include "blob_write.h"
 #include "fake.h"
 #include "tap.h"
+#include "troot.h"
 
 #define KVER "6.1.0-test"
 #define PCI "sys/devices/pci0000:00/"
@@ -28,28 +29,7 @@ static char root[256];
 
 static void put(const char *rel, const char *data)
 {
-	char p[1024];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", root, rel);
-	for (char *s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
-		*s = 0;
-		mkdir(p, 0755);
-		*s = '/';
-	}
-	if (p[strlen(p) - 1] == '/')
-		return;
-	if (!strncmp(data, "->", 2)) {
-		unlink(p);
-		if (symlink(data + 2, p) < 0)
-			abort();
-		return;
-	}
-	f = fopen(p, "w");
-	if (!f)
-		abort();
-	fputs(data, f);
-	fclose(f);
+	troot_put(root, rel, data);
 }
 
 enum { M_VPCI, M_VBLK, M_E1000, M_EXT4, M_PCSPKR, M_FLOPPY, M_ATKBD, M_COUNT };
@@ -233,20 +213,6 @@ static int boot(int *how)
 	char *argv[] = { a0, NULL };
 
 	return fake_run(boot_main, 1, argv, how);
-}
-
-static int has(const char *text, const char *s)
-{
-	return strstr(text, s) != NULL;
-}
-
-static int count(const char *text, const char *s)
-{
-	int n = 0;
-
-	for (const char *p = text; (p = strstr(p, s)); p += strlen(s))
-		n++;
-	return n;
 }
 
 /* a appears in text, and before b */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* troot.c: the fake root helpers of troot.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "troot.h"
+
+void troot_put(const char *root, const char *rel, const char *data)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	for (char *s = p + strlen(root) + 1; (s = strchr(s, '/')); s++) {
+		*s = 0;
+		mkdir(p, 0755);
+		*s = '/';
+	}
+	if (p[strlen(p) - 1] == '/')
+		return;
+	f = fopen(p, "w");
+	if (!f)
+		abort();
+	fputs(data, f);
+	fclose(f);
+}
+
+int troot_exists(const char *root, const char *rel)
+{
+	char p[512];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	return lstat(p, &st) == 0;
+}
+
+char *troot_slurp(const char *root, const char *rel)
+{
+	static char buf[4096];
+	char p[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(p, sizeof(p), "%s/%s", root, rel);
+	f = fopen(p, "r");
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
