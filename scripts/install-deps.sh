@@ -4,7 +4,7 @@
 set -eu
 pkgs="gcc make musl-tools libzstd-dev liblzma-dev zlib1g-dev kmod cpio zstd xz-utils gzip
 qemu-system-x86 e2fsprogs xfsprogs btrfs-progs dosfstools f2fs-tools gdisk fdisk
-util-linux hyperfine dpkg bc jq"
+util-linux hyperfine dpkg bc jq busybox-static"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
