@@ -64,6 +64,29 @@
  *   BLOB_S_LOAD      records { query string, flags BLOB_L_* }: what to load at
  *                    boot, in order (mkinitfs -m, its config, modules-load.d,
  *                    /etc/modules).
+ *   BLOB_S_MODALIAS_IDX, BLOB_S_BIALIAS_IDX
+ *                    an index of MODALIAS and BIALIAS, so that a lookup tests
+ *                    only the patterns that can match. A pattern's stem is its
+ *                    longest prefix free of * ? [ \ (blob_alias_stem()): the
+ *                    pattern can only match strings that start with its stem
+ *                    ("pci:v00008086d*" -> "pci:v00008086d", "acpi*:PNP0A03:*"
+ *                    -> "acpi", "fs_ext4" -> "fs_ext4", "[ab]x" -> ""). The
+ *                    patterns are grouped by stem; records of 12 bytes
+ *                      len         the stem's length
+ *                      list, n     U32 list of the group's alias record
+ *                                  indices, strictly ascending, n >= 1
+ *                    sorted by stem (bytes, then length: strcmp order), stems
+ *                    unique. A stem is not stored: it is the first len bytes
+ *                    of the pattern of the group's first record. A query q
+ *                    tests the groups whose stem is a prefix of q (one
+ *                    lower-bound search per prefix length, stopping at the
+ *                    first length no stem starts with) and keeps its hits in
+ *                    record order, which is kmod's priority order.
+ *                    blob_open() proves the index equivalent to a scan: every
+ *                    member's stem is its group's, and the counts add up to the
+ *                    section's. An index with no record (absent, as in blobs
+ *                    of earlier writers: unknown ids are skipped, so the
+ *                    version stays 1 both ways) means "scan every pattern".
  *
  * Every section's size must equal count times its record size (strings and
  * the u32 pool excepted), every string must be NUL-terminated inside STRINGS,
@@ -99,6 +122,8 @@ enum blob_section {
 	BLOB_S_WEAKDEP,
 	BLOB_S_BLACKLIST,
 	BLOB_S_LOAD,
+	BLOB_S_MODALIAS_IDX,
+	BLOB_S_BIALIAS_IDX,
 	BLOB_S_COUNT
 };
 
@@ -133,6 +158,12 @@ struct blob_pair {
 	uint32_t n;        /* module index (aliases) or flags (load) */
 };
 
+/* a group of an alias index: the patterns whose stem is key[0..len) */
+struct blob_group {
+	const char *key; /* not terminated at len */
+	uint32_t len, list, n;
+};
+
 struct blob {
 	const uint8_t *p;
 	uint32_t size;
@@ -160,6 +191,16 @@ void blob_softdep(const struct blob *b, uint32_t i, struct blob_softdep *ret);
  * n = list, and the count through blob_weakdep_count) */
 void blob_pair(const struct blob *b, enum blob_section s, uint32_t i, struct blob_pair *ret);
 uint32_t blob_weakdep_count(const struct blob *b, uint32_t i);
+
+/* the length of an alias pattern's stem (see the format above) */
+uint32_t blob_alias_stem(const char *pattern);
+/* index section of an alias section, and the reverse */
+#define BLOB_ALIAS_IDX(s) ((s) == BLOB_S_MODALIAS ? BLOB_S_MODALIAS_IDX : BLOB_S_BIALIAS_IDX)
+void blob_group(const struct blob *b, enum blob_section s, uint32_t i, struct blob_group *ret);
+/* the next group of index section s whose stem is a prefix of q, in stem order,
+ * or BLOB_NONE; start with *pos = *len = 0 */
+uint32_t blob_group_next(const struct blob *b, enum blob_section s, const char *q,
+			 uint32_t *pos, uint32_t *len);
 
 uint32_t blob_crc32(uint32_t crc, const void *data, size_t len);
 

@@ -205,7 +205,22 @@ static int wrapper(struct loader *ld, const char *cmd, const char *options, int 
 	unsigned saved = ld->flags;
 
 	ld->flags |= RES_IGNORE_INSTALL;
-	*ret = ld_modprobe(ld, name, *options ? options : NULL);
+	{
+		/* the shell would split $CMDLINE_OPTS into words: no blanks at the ends */
+		char opts[RES_OPTS_MAX];
+		size_t k = 0, m;
+
+		while (options[k] == ' ' || options[k] == '\t')
+			k++;
+		m = strlen(options + k);
+		while (m && (options[k + m - 1] == ' ' || options[k + m - 1] == '\t'))
+			m--;
+		if (m >= sizeof(opts))
+			return 0;
+		memcpy(opts, options + k, m);
+		opts[m] = 0;
+		*ret = ld_modprobe(ld, name, m ? opts : NULL);
+	}
 	ld->flags = saved;
 	return 1;
 }
