@@ -65,28 +65,27 @@
  *                    boot, in order (mkinitfs -m, its config, modules-load.d,
  *                    /etc/modules).
  *   BLOB_S_MODALIAS_IDX, BLOB_S_BIALIAS_IDX
- *                    an index of MODALIAS and BIALIAS, so that a lookup tests
- *                    only the patterns that can match. A pattern's stem is its
+ *                    indices of MODALIAS and BIALIAS, so that a lookup tests
+ *                    only the patterns that can match: u32 alias record
+ *                    indices, each record once, sorted by the pattern's stem
+ *                    (strcmp order), then by index. A pattern's stem is its
  *                    longest prefix free of * ? [ \ (blob_alias_stem()): the
  *                    pattern can only match strings that start with its stem
  *                    ("pci:v00008086d*" -> "pci:v00008086d", "acpi*:PNP0A03:*"
- *                    -> "acpi", "fs_ext4" -> "fs_ext4", "[ab]x" -> ""). The
- *                    patterns are grouped by stem; records of 12 bytes
- *                      len         the stem's length
- *                      list, n     U32 list of the group's alias record
- *                                  indices, strictly ascending, n >= 1
- *                    sorted by stem (bytes, then length: strcmp order), stems
- *                    unique. A stem is not stored: it is the first len bytes
- *                    of the pattern of the group's first record. A query q
- *                    tests the groups whose stem is a prefix of q (one
- *                    lower-bound search per prefix length, stopping at the
- *                    first length no stem starts with) and keeps its hits in
- *                    record order, which is kmod's priority order.
- *                    blob_open() proves the index equivalent to a scan: every
- *                    member's stem is its group's, and the counts add up to the
- *                    section's. An index with no record (absent, as in blobs
- *                    of earlier writers: unknown ids are skipped, so the
- *                    version stays 1 both ways) means "scan every pattern".
+ *                    -> "acpi", "fs_ext4" -> "fs_ext4", "[ab]x" -> "").
+ *                    Patterns of one stem form a run, ascending by index. A
+ *                    query q tests only the runs whose stem is a prefix of q,
+ *                    found by binary search for each q[0..L), L = 0, 1, ...,
+ *                    each from where the previous stopped, until no stem
+ *                    starts with q[0..L); its hits are put back in record
+ *                    order, which is kmod's priority order. blob_open() checks
+ *                    that the index is a permutation in that order (count
+ *                    equal to the alias section's, entries in range, each
+ *                    after the previous), so that a lookup finds exactly what
+ *                    a scan finds. An empty index (or none, as from earlier
+ *                    writers) means "scan every pattern"; the version stays 1:
+ *                    readers skip unknown ids, so old and new blobs and
+ *                    readers mix freely.
  *
  * Every section's size must equal count times its record size (strings and
  * the u32 pool excepted), every string must be NUL-terminated inside STRINGS,
@@ -158,12 +157,6 @@ struct blob_pair {
 	uint32_t n;        /* module index (aliases) or flags (load) */
 };
 
-/* a group of an alias index: the patterns whose stem is key[0..len) */
-struct blob_group {
-	const char *key; /* not terminated at len */
-	uint32_t len, list, n;
-};
-
 struct blob {
 	const uint8_t *p;
 	uint32_t size;
@@ -194,13 +187,14 @@ uint32_t blob_weakdep_count(const struct blob *b, uint32_t i);
 
 /* the length of an alias pattern's stem (see the format above) */
 uint32_t blob_alias_stem(const char *pattern);
-/* index section of an alias section, and the reverse */
-#define BLOB_ALIAS_IDX(s) ((s) == BLOB_S_MODALIAS ? BLOB_S_MODALIAS_IDX : BLOB_S_BIALIAS_IDX)
-void blob_group(const struct blob *b, enum blob_section s, uint32_t i, struct blob_group *ret);
-/* the next group of index section s whose stem is a prefix of q, in stem order,
- * or BLOB_NONE; start with *pos = *len = 0 */
-uint32_t blob_group_next(const struct blob *b, enum blob_section s, const char *q,
+/* the runs of alias section s (MODALIAS or BIALIAS) that may match q, through
+ * the index: entries [returned value, *pos) for blob_alias_at(), then the next
+ * run, then BLOB_NONE; start with *pos = *len = 0. Without an index, one run of
+ * every record. */
+uint32_t blob_alias_next(const struct blob *b, enum blob_section s, const char *q,
 			 uint32_t *pos, uint32_t *len);
+/* the alias record index of entry i of such a run */
+uint32_t blob_alias_at(const struct blob *b, enum blob_section s, uint32_t i);
 
 uint32_t blob_crc32(uint32_t crc, const void *data, size_t len);
 

@@ -17,7 +17,8 @@ static const uint8_t rec_size[BLOB_S_COUNT] = {
 	[BLOB_S_BYNAME] = 4,	 [BLOB_S_MODALIAS] = 8,	 [BLOB_S_BIALIAS] = 8,
 	[BLOB_S_CONFALIAS] = 8,	 [BLOB_S_OPTIONS] = 8,	 [BLOB_S_INSTALL] = 8,
 	[BLOB_S_REMOVE] = 8,	 [BLOB_S_SOFTDEP] = 20,	 [BLOB_S_WEAKDEP] = 12,
-	[BLOB_S_BLACKLIST] = 4, [BLOB_S_LOAD] = 8,
+	[BLOB_S_BLACKLIST] = 4, [BLOB_S_LOAD] = 8,	 [BLOB_S_MODALIAS_IDX] = 4,
+	[BLOB_S_BIALIAS_IDX] = 4,
 };
 
 const void *blob_at(const struct blob *b, uint32_t off, uint32_t len)
@@ -199,6 +200,124 @@ static int check_refs(const struct blob *b)
 	return 0;
 }
 
+/* a byte that ends a stem: glob syntax, or the end of the pattern */
+static int stem_end(char c)
+{
+	return !c || c == '*' || c == '?' || c == '[' || c == '\\';
+}
+
+uint32_t blob_alias_stem(const char *p)
+{
+	uint32_t n = 0;
+
+	while (!stem_end(p[n]))
+		n++;
+	return n;
+}
+
+/* the index section of an alias section */
+#define IDX(s) ((s) == BLOB_S_MODALIAS ? BLOB_S_MODALIAS_IDX : BLOB_S_BIALIAS_IDX)
+
+uint32_t blob_alias_at(const struct blob *b, enum blob_section s, uint32_t i)
+{
+	return b->s[IDX(s)].count ? le32(rec(b, IDX(s), i)) : i;
+}
+
+/* the pattern of entry i */
+static const char *idx_pattern(const struct blob *b, enum blob_section s, uint32_t i)
+{
+	return blob_str(b, le32(rec(b, s, blob_alias_at(b, s, i))));
+}
+
+/* p's stem against q[0..L) in strcmp order, or against q's stem when L is
+ * BLOB_NONE: < 0, 0 when equal, 1 when the latter is a proper prefix of p's
+ * stem, 2 when greater otherwise */
+static int stem_cmp(const char *p, const char *q, uint32_t L)
+{
+	uint32_t i = 0;
+	int pe, qe;
+
+	while (i != L && p[i] == q[i] && !stem_end(p[i]))
+		i++;
+	pe = stem_end(p[i]);
+	qe = i == L || (L == BLOB_NONE && stem_end(q[i]));
+	if (pe || qe)
+		return pe ? -!qe : 1;
+	return (unsigned char)p[i] < (unsigned char)q[i] ? -1 : 2;
+}
+
+/* a permutation of the alias records, by stem then index: equal to a scan */
+static int check_index(const struct blob *b, enum blob_section s)
+{
+	uint32_t n = b->s[IDX(s)].count, prev = 0;
+	const char *pp = "";
+
+	if (n && n != b->s[s].count)
+		return -EBADMSG;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t m = blob_alias_at(b, s, i);
+		const char *p;
+		int c;
+
+		if (m >= n)
+			return -EBADMSG;
+		p = idx_pattern(b, s, i);
+		c = stem_cmp(pp, p, BLOB_NONE);
+		if (i && (c > 0 || (!c && prev >= m)))
+			return -EBADMSG;
+		pp = p;
+		prev = m;
+	}
+	return 0;
+}
+
+/* the first entry from lo whose stem is >= q[0..L) (upper 0) or > q[0..L) (upper 1) */
+static uint32_t bound(const struct blob *b, enum blob_section s, const char *q, uint32_t L,
+		      uint32_t lo, int upper)
+{
+	uint32_t hi = b->s[s].count;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (stem_cmp(idx_pattern(b, s, mid), q, L) < upper)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t blob_alias_next(const struct blob *b, enum blob_section s, const char *q,
+			 uint32_t *pos, uint32_t *len)
+{
+	uint32_t n = b->s[s].count;
+
+	if (!b->s[IDX(s)].count) {
+		if (*len)
+			return BLOB_NONE;
+		*len = 1;
+		*pos = n;
+		return 0;
+	}
+	/* the stems starting with q[0..L) follow those starting with q[0..L-1) */
+	for (uint32_t L = *len; !L || q[L - 1]; L++) {
+		uint32_t lo = bound(b, s, q, L, *pos, 0), hi = bound(b, s, q, L, lo, 1);
+
+		*pos = lo;
+		if (lo < hi) {
+			*pos = hi;
+			*len = L + 1;
+			return lo;
+		}
+		if (lo == n || stem_cmp(idx_pattern(b, s, lo), q, L) == 2)
+			break; /* no stem starts with q[0..L) */
+	}
+	*len = 0;
+	*pos = n;
+	return BLOB_NONE;
+}
+
 int blob_open(struct blob *b, const void *data, size_t len)
 {
 	struct blob t;
@@ -230,6 +349,12 @@ int blob_open(struct blob *b, const void *data, size_t len)
 	if (!str_ok(&t, le32(t.p + 28)) || !str_ok(&t, le32(t.p + 32)))
 		return -EBADMSG;
 	r = check_refs(&t);
+	if (r < 0)
+		return r;
+	r = check_index(&t, BLOB_S_MODALIAS);
+	if (r < 0)
+		return r;
+	r = check_index(&t, BLOB_S_BIALIAS);
 	if (r < 0)
 		return r;
 	t.flags = le32(t.p + 24);

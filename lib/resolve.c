@@ -13,6 +13,7 @@ struct hit {
 	const char *name;
 	const char *alias;   /* lookup alias, NULL when found by name */
 	uint32_t install;    /* exact install line of a command lookup, or BLOB_NONE */
+	uint32_t rec;        /* alias record of an alias hit: the hits' order */
 };
 
 struct object {
@@ -54,7 +55,7 @@ static int add_hit(struct state *s, uint32_t mod, const char *name, const char *
 {
 	if (s->nhits == RES_MAX_HITS)
 		return -E2BIG;
-	s->hits[s->nhits++] = (struct hit){ mod, name, alias, install };
+	s->hits[s->nhits++] = (struct hit){ mod, name, alias, install, 0 };
 	return 0;
 }
 
@@ -80,23 +81,39 @@ static uint32_t builtin(const struct blob *b, const char *name)
 	return (bm.flags & (BLOB_M_BUILTIN | BLOB_M_ALIAS_ONLY)) == BLOB_M_BUILTIN ? m : BLOB_NONE;
 }
 
-static int alias_hits(struct state *s, enum blob_section sect, const char *q, const char *alias)
+/* alias record i against q; a hit goes where record order puts it among the hits
+ * from FIRST on, as the index yields runs in stem order, not record order */
+static int alias_try(struct state *s, enum blob_section sect, uint32_t i, const char *q,
+		     const char *alias, size_t first)
 {
 	struct blob_pair p;
-	int r;
+	struct blob_module bm;
+	size_t j;
 
-	for (uint32_t i = 0; i < blob_count(s->b, sect); i++) {
-		blob_pair(s->b, sect, i, &p);
-		if (!glob_match(p.a, q))
-			continue;
-		struct blob_module bm;
-
-		blob_module(s->b, p.n, &bm);
-		r = add_hit(s, p.n, bm.name, alias, BLOB_NONE);
-		if (r < 0)
-			return r;
-	}
+	blob_pair(s->b, sect, i, &p);
+	if (!glob_match(p.a, q))
+		return 0;
+	if (s->nhits == RES_MAX_HITS)
+		return -E2BIG;
+	blob_module(s->b, p.n, &bm);
+	for (j = s->nhits++; j > first && s->hits[j - 1].rec > i; j--)
+		s->hits[j] = s->hits[j - 1];
+	s->hits[j] = (struct hit){ p.n, bm.name, alias, BLOB_NONE, i };
 	return 0;
+}
+
+/* the patterns of sect matching q, in the section's (priority) order; the index
+ * spares testing those that cannot match */
+static int alias_hits(struct state *s, enum blob_section sect, const char *q, const char *alias)
+{
+	size_t first = s->nhits;
+	uint32_t pos = 0, len = 0, k;
+	int r = 0;
+
+	while (r >= 0 && (k = blob_alias_next(s->b, sect, q, &pos, &len)) != BLOB_NONE)
+		for (; k < pos && r >= 0; k++)
+			r = alias_try(s, sect, blob_alias_at(s->b, sect, k), q, alias, first);
+	return r;
 }
 
 static uint32_t exact_command(const struct blob *b, enum blob_section sect, const char *q)

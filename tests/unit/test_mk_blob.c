@@ -89,6 +89,16 @@ int main(void)
 	ok(m.flags & BLOB_M_BUILTIN, "built-in flag");
 	blob_pair(&b, BLOB_S_MODALIAS, 0, &p);
 	ok(!strcmp(p.a, "fs_ext4") && p.n == 2, "alias fs_ext4 -> ext4");
+	is_int(blob_count(&b, BLOB_S_MODALIAS_IDX), 1, "the alias is indexed");
+	{
+		uint32_t pos = 0, l = 0, k = blob_alias_next(&b, BLOB_S_MODALIAS, "fs_ext4",
+							     &pos, &l);
+
+		ok(k == 0 && pos == 1 && blob_alias_at(&b, BLOB_S_MODALIAS, k) == 0,
+		   "fs_ext4 finds its run");
+		is_int(blob_alias_next(&b, BLOB_S_MODALIAS, "fs_ext4", &pos, &l), BLOB_NONE,
+		       "and only it");
+	}
 	blob_softdep(&b, 0, &sd);
 	ok(sd.npre == 1 && !strcmp(blob_str(&b, blob_u32(&b, sd.pre, 0)), "crc16"),
 	   "softdep ext4 pre: crc16");
@@ -135,6 +145,14 @@ int main(void)
 				(void)strlen(m.path);
 			}
 			(void)blob_find_module(&b, "ext4");
+			for (int a = BLOB_S_MODALIAS; a <= BLOB_S_BIALIAS; a++) {
+				uint32_t pos = 0, l = 0, e;
+
+				while ((e = blob_alias_next(&b, a, "fs_ext4", &pos, &l)) !=
+				       BLOB_NONE)
+					for (; e < pos; e++)
+						(void)blob_alias_at(&b, a, e);
+			}
 		}
 	}
 	ok(rejected > 0, "resealed damage: %d rejected, %d accepted and read safely", rejected,
