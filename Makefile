@@ -99,7 +99,7 @@ check-image: all
 	@bash tests/image/kinds.sh
 
 check-qemu: all
-	@sh qemu/check.sh
+	@bash qemu/check.sh
 
 # the README's two commands: each installs what it needs first (apt-get, as root)
 deps:
