@@ -5,7 +5,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fake.h"
 #include "troot.h"
+
+void troot_fresh(char *root, const char *name)
+{
+	if (root[0]) {
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+		if (system(cmd) != 0)
+			abort();
+	}
+	snprintf(root, 256, "/tmp/%s.XXXXXX", name);
+	if (!mkdtemp(root))
+		abort();
+	fake_init(root);
+}
 
 void troot_put(const char *root, const char *rel, const char *data)
 {

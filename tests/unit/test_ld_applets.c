@@ -252,17 +252,7 @@ static int compile(const char *rel, const char *const *info)
 
 static void setup(const char *remove_cmd)
 {
-	if (root[0]) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			abort();
-	}
-	strcpy(root, "/tmp/test_ld_applets.XXXXXX");
-	if (!mkdtemp(root))
-		abort();
-	fake_init(root);
+	troot_fresh(root, "test_ld_applets");
 	put("sys/module/", "");
 	put("proc/", "");
 	put("lib/modules/" KVER "/kernel/fs/mbcache.ko", "depends=\n");

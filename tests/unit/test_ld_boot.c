@@ -135,17 +135,7 @@ static const char vda_add[] =
  * a new root with /sbin/init (and its own empty /dev, /proc, /sys, /run) */
 static void setup(const char *cmdline)
 {
-	if (root[0]) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			abort();
-	}
-	strcpy(root, "/tmp/test_ld_boot.XXXXXX");
-	if (!mkdtemp(root))
-		abort();
-	fake_init(root);
+	troot_fresh(root, "test_ld_boot");
 	put("dev/", "");
 	put("sys/class/block/", "");
 	put("run/", "");

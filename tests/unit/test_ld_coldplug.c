@@ -118,17 +118,7 @@ static void write_blob(int compressed)
 
 static void setup_blob(const char *cmdline, int compressed)
 {
-	if (root[0]) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			abort();
-	}
-	strcpy(root, "/tmp/test_ld_coldplug.XXXXXX");
-	if (!mkdtemp(root))
-		abort();
-	fake_init(root);
+	troot_fresh(root, "test_ld_coldplug");
 	put("dev/", "");
 	put("sys/class/block/", "");
 	put("sys/bus/pci/devices/", "");

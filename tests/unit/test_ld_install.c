@@ -43,7 +43,7 @@ static void write_blob(void)
 	uint32_t deps[2] = { MBCACHE, JBD2 }, pre;
 	uint8_t *data;
 	size_t len;
-	char path[128];
+	char path[320];
 	FILE *f;
 
 	for (int i = 0; i < NMOD; i++) {
@@ -85,17 +85,7 @@ static struct loader ld;
 
 static void setup(int shell)
 {
-	if (root[0]) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			abort();
-	}
-	strcpy(root, "/tmp/test_ld_install.XXXXXX");
-	if (!mkdtemp(root))
-		abort();
-	fake_init(root);
+	troot_fresh(root, "test_ld_install");
 	troot_put(root, "sys/module/", "");
 	if (shell)
 		troot_put(root, "bin/sh", "#!fake shell\n");
