@@ -3,6 +3,8 @@
 #ifndef EARLYMOD_APPLETS_H
 #define EARLYMOD_APPLETS_H
 
+#include <stddef.h>
+
 int boot_main(int argc, char **argv, char **envp);
 int modprobe_main(int argc, char **argv, char **envp);
 int insmod_main(int argc, char **argv, char **envp);
@@ -14,8 +16,11 @@ int modinfo_main(int argc, char **argv, char **envp);
 struct blob;
 int blob_map(const char *path, struct blob *ret);
 
-/* The kernel's view of a module, /sys/module/NAME, as kmod reads it (loader/rmmod.c);
- * rmmod, lsmod and modprobe -r share it. */
+/* The kernel's view of a module, /sys/module/NAME, as kmod reads it
+ * (loader/sysmodule.c); loading, rmmod, lsmod and modprobe -r share it. */
+/* /sys/module/NAME followed by file ("/initstate"...) into buf, NUL-terminated:
+ * 0 or -errno */
+int mod_attr(const char *name, const char *file, char *buf, size_t len);
 enum { MOD_LOADED = 0, MOD_BUILTIN = 1 };
 /* MOD_LOADED (initstate live, coming or going), MOD_BUILTIN (the blob says so, or
  * /sys/module/NAME has no initstate), or -ENOENT; b may be NULL */

@@ -25,6 +25,7 @@
 #include "blob.h"
 #include "bootopts.h"
 #include "coldplug.h"
+#include "fileio.h"
 #include "load.h"
 #include "log.h"
 #include "rootdev.h"
@@ -108,19 +109,11 @@ static void open_log(void)
 /* 3 */
 static void read_cmdline(void)
 {
-	size_t len = 0;
-	int fd = sys_open("/proc/cmdline", O_RDONLY, 0);
+	ssize_t r = read_text(AT_FDCWD, "/proc/cmdline", B.cmdline, sizeof(B.cmdline));
+	size_t len = r > 0 ? (size_t)r : 0;
 
-	if (fd >= 0) {
-		size_t cap = sizeof(B.cmdline) - 1;
-		ssize_t n;
-
-		while (len < cap && (n = sys_read(fd, B.cmdline + len, cap - len)) > 0)
-			len += n;
-		sys_close(fd);
-	} else {
+	if (r < 0)
 		log_warn("cannot read /proc/cmdline; booting with no options");
-	}
 	while (len && (B.cmdline[len - 1] == '\n' || B.cmdline[len - 1] == ' '))
 		len--;
 	B.cmdline[len] = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "coldplug.h"
+#include "fileio.h"
 #include "kcmdline.h"
 #include "log.h"
 #include "sys.h"
@@ -42,21 +43,10 @@ void cp_init(struct loader *ld)
 		log_info("earlymod.coldplug=0: loading the listed modules only");
 }
 
-/* the file NAME in dirfd, NUL-terminated, into C.buf: its length or -errno */
+/* the file NAME in dirfd into C.buf: its length or -errno */
 static ssize_t read_attr(int dirfd, const char *name)
 {
-	int fd = sys_openat(dirfd, name, O_RDONLY, 0);
-	size_t len = 0;
-	ssize_t n = 0;
-
-	if (fd < 0)
-		return fd;
-	while (len < sizeof(C.buf) - 1 &&
-	       (n = sys_read(fd, C.buf + len, sizeof(C.buf) - 1 - len)) > 0)
-		len += n;
-	sys_close(fd);
-	C.buf[len] = 0;
-	return n < 0 ? n : (ssize_t)len;
+	return read_text(dirfd, name, C.buf, sizeof(C.buf));
 }
 
 static uint64_t kernel_seqnum(void)
@@ -202,38 +192,29 @@ static void device(int dirfd)
 		resolve(s);
 }
 
+static void walk(int fd, unsigned depth);
+
+static int walk_entry(int dirfd, const char *name, unsigned char type, void *ctx)
+{
+	int sub;
+
+	/* sysfs links (subsystem, driver, device...) are DT_LNK: not followed, and
+	 * O_NOFOLLOW would refuse them anyway */
+	if (type != DT_DIR || name[0] == '.')
+		return 0;
+	sub = sys_openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (sub >= 0) {
+		walk(sub, *(unsigned *)ctx + 1);
+		sys_close(sub);
+	}
+	return 0;
+}
+
 static void walk(int fd, unsigned depth)
 {
-	char buf[2048];
-	ssize_t n;
-
 	device(fd);
-	if (depth == CP_MAX_DEPTH)
-		return;
-	while ((n = sys_getdents(fd, buf, sizeof(buf))) > 0) {
-		/* linux_dirent64: d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name */
-		for (ssize_t off = 0; off + 19 < n;) {
-			const char *name = buf + off + 19;
-			unsigned char type = buf[off + 18];
-			uint16_t reclen;
-			int sub;
-
-			memcpy(&reclen, buf + off + 16, 2);
-			if (reclen < 20 || off + reclen > n)
-				break;
-			off += reclen;
-			/* sysfs links (subsystem, driver, device...) are DT_LNK: not
-			 * followed, and O_NOFOLLOW would refuse them anyway */
-			if (type != DT_DIR || name[0] == '.')
-				continue;
-			sub = sys_openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW,
-					 0);
-			if (sub >= 0) {
-				walk(sub, depth + 1);
-				sys_close(sub);
-			}
-		}
-	}
+	if (depth < CP_MAX_DEPTH)
+		(void)dir_each(fd, walk_entry, &depth);
 }
 
 void cp_scan(void)

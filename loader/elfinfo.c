@@ -5,25 +5,17 @@
 #include <string.h>
 
 #include "elfinfo.h"
+#include "fileio.h"
 #include "sys.h"
 
 /* exactly len bytes at off; the end of the file first means a truncated file */
 static int pread_all(int fd, void *buf, size_t len, uint64_t off)
 {
-	size_t done = 0;
+	ssize_t n = read_at(fd, buf, len, off);
 
-	while (done < len) {
-		ssize_t n = sys_pread(fd, (char *)buf + done, len - done, off + done);
-
-		if (n == -EINTR)
-			continue;
-		if (n < 0)
-			return n == -EINVAL ? -ENOEXEC : (int)n;
-		if (n == 0)
-			return -ENOEXEC;
-		done += n;
-	}
-	return 0;
+	if (n < 0)
+		return n == -EINVAL ? -ENOEXEC : (int)n;
+	return (size_t)n == len ? 0 : -ENOEXEC;
 }
 
 /* an n-byte integer of the file's byte order */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "fsprobe.h"
 #include "sys.h"
 
@@ -61,22 +62,12 @@ static int pow2_in(uint32_t v, uint32_t lo, uint32_t hi)
 
 /* Up to len bytes at off; what lies past the end of the device reads as zeros, so
  * every probe can look at fixed offsets. The count read, or -errno. */
-static ssize_t read_at(int fd, void *buf, size_t len, uint64_t off)
+static ssize_t read_zero(int fd, void *buf, size_t len, uint64_t off)
 {
-	size_t got = 0;
+	ssize_t got = read_at(fd, buf, len, off);
 
-	while (got < len) {
-		ssize_t n = sys_pread(fd, (char *)buf + got, len - got, off + got);
-
-		if (n == -EINTR)
-			continue;
-		if (n < 0)
-			return n;
-		if (n == 0)
-			break;
-		got += n;
-	}
-	memset((char *)buf + got, 0, len - got);
+	if (got >= 0)
+		memset((char *)buf + got, 0, len - got);
 	return got;
 }
 
@@ -246,7 +237,7 @@ static int vfat_dir_scan(int fd, uint64_t off, uint32_t len, unsigned char *labe
 
 	for (uint32_t pos = 0; pos < len; pos += sizeof(d)) {
 		uint32_t chunk = len - pos < sizeof(d) ? len - pos : sizeof(d);
-		ssize_t n = read_at(fd, d, chunk, off + pos);
+		ssize_t n = read_zero(fd, d, chunk, off + pos);
 
 		if (n < 0)
 			return (int)n;
@@ -304,7 +295,7 @@ static int vfat_label(int fd, const struct vfat_geo *g, uint32_t rootclus,
 		if (r != 2)
 			return r == 1;
 		budget -= len;
-		if (read_at(fd, next, 4,
+		if (read_zero(fd, next, 4,
 			    (uint64_t)g->reserved * g->ssize + 4ull * rootclus) < 4)
 			return 0;
 		rootclus = le32(next) & 0x0FFFFFFF;
@@ -366,14 +357,14 @@ int fs_probe(int fd, struct fs_id *ret)
 	ssize_t n;
 
 	memset(&id, 0, sizeof(id));
-	n = read_at(fd, b, sizeof(b), 0);
+	n = read_zero(fd, b, sizeof(b), 0);
 	if (n < 0)
 		return n;
 	/* the strong signatures first, the FAT heuristics after them */
 	if (probe_ext(b + EXT_SB, &id) || probe_xfs(b, &id) ||
 	    probe_f2fs(b + F2FS_SB, &id) || probe_vfat(fd, b, &id))
 		goto found;
-	n = read_at(fd, b, 1024, BTRFS_SB);
+	n = read_zero(fd, b, 1024, BTRFS_SB);
 	if (n < 0)
 		return n;
 	if (probe_btrfs(b, &id))
@@ -406,7 +397,7 @@ static int gpt_probe(int fd, unsigned partno, struct part_id *ret)
 	ssize_t n;
 
 	for (size_t i = 0; i < sizeof(lbas) / sizeof(lbas[0]); i++) {
-		n = read_at(fd, h, sizeof(h), lbas[i]);
+		n = read_zero(fd, h, sizeof(h), lbas[i]);
 		if (n < 0)
 			return n;
 		if (!memcmp(h, "EFI PART", 8)) {
@@ -435,7 +426,7 @@ static int gpt_probe(int fd, unsigned partno, struct part_id *ret)
 	for (uint64_t pos = 0; pos < total; pos += sizeof(chunk)) {
 		size_t len = total - pos < sizeof(chunk) ? total - pos : sizeof(chunk);
 
-		n = read_at(fd, chunk, len, entoff + pos);
+		n = read_zero(fd, chunk, len, entoff + pos);
 		if (n < 0)
 			return n;
 		if ((size_t)n < len)
@@ -444,7 +435,7 @@ static int gpt_probe(int fd, unsigned partno, struct part_id *ret)
 	}
 	if (crc != le32(h + 88) || partno > nent)
 		return -ENOENT;
-	n = read_at(fd, chunk, 128, entoff + (uint64_t)(partno - 1) * esize);
+	n = read_zero(fd, chunk, 128, entoff + (uint64_t)(partno - 1) * esize);
 	if (n < 0)
 		return n;
 	for (n = 0; n < 16 && !chunk[n]; n++)
@@ -485,7 +476,7 @@ static int ebr_walk(int fd, uint32_t ext_start, uint32_t ext_size, unsigned part
 
 	for (int loops = 0; loops < EBR_MAX; loops++) {
 		const unsigned char *link = NULL;
-		ssize_t n = read_at(fd, s, sizeof(s), this * 512);
+		ssize_t n = read_zero(fd, s, sizeof(s), this * 512);
 
 		if (n < 0)
 			return (int)n;
@@ -556,7 +547,7 @@ int part_probe(int fd, unsigned partno, struct part_id *ret)
 
 	if (!partno)
 		return -ENOENT;
-	n = read_at(fd, s, sizeof(s), 0);
+	n = read_zero(fd, s, sizeof(s), 0);
 	if (n < 0)
 		return n;
 	if (n < 512 || s[510] != 0x55 || s[511] != 0xAA)

@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "applets.h"
+#include "fileio.h"
 #include "kcmdline.h"
 #include "load.h"
 #include "log.h"
@@ -58,24 +60,16 @@ static int is_live(const char *name, void *ctx)
 {
 	struct loader *ld = ctx;
 	uint32_t m = blob_find_module(ld->b, name);
-	char path[128], state[8];
+	char state[8];
 	struct blob_module bm;
-	int fd;
-	ssize_t n;
 
 	if (m != BLOB_NONE) {
 		blob_module(ld->b, m, &bm);
 		if (bm.flags & BLOB_M_BUILTIN || ld->loaded[m / 8] & 1 << m % 8)
 			return 1;
 	}
-	if (path_cat(path, sizeof(path), "/sys/module/", name, "/initstate") < 0)
-		return 0;
-	fd = sys_open(path, O_RDONLY, 0);
-	if (fd < 0)
-		return 0;
-	n = sys_read(fd, state, sizeof(state));
-	sys_close(fd);
-	return n >= 4 && !memcmp(state, "live", 4);
+	return mod_attr(name, "/initstate", state, sizeof(state)) == 0 &&
+	       !strncmp(state, "live", 4);
 }
 
 /* the compression of a module file in the image, by its name: "zstd", "xz", "gzip"
@@ -99,12 +93,9 @@ static const char *compression(const char *path)
 static const char *kernel_compression(struct loader *ld)
 {
 	if (!ld->kcomp[0]) {
-		int fd = sys_open("/sys/module/compression", O_RDONLY, 0);
-		ssize_t n = fd >= 0 ? sys_read(fd, ld->kcomp, sizeof(ld->kcomp) - 1) : 0;
-
-		if (fd >= 0)
-			sys_close(fd);
-		ld->kcomp[n > 0 ? n : 0] = 0;
+		if (read_text(AT_FDCWD, "/sys/module/compression", ld->kcomp,
+			      sizeof(ld->kcomp)) < 0)
+			ld->kcomp[0] = 0;
 		ld->kcomp[strcspn(ld->kcomp, "\n")] = 0;
 		if (!ld->kcomp[0])
 			ld->kcomp[0] = '-';

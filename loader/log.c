@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "sys.h"
 
@@ -17,19 +18,6 @@ static char devkmsg_was[16];
 
 #define PRINTK "/proc/sys/kernel/printk"
 #define DEVKMSG "/proc/sys/kernel/printk_devkmsg"
-
-static ssize_t read_small(const char *path, char *buf, size_t len)
-{
-	int fd = sys_open(path, O_RDONLY, 0);
-	ssize_t n;
-
-	if (fd < 0)
-		return fd;
-	n = sys_read(fd, buf, len - 1);
-	sys_close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	return n;
-}
 
 static int write_small(const char *path, const char *s)
 {
@@ -49,7 +37,7 @@ void log_take_kmsg(void)
 	int unlimited;
 
 	devkmsg_was[0] = 0;
-	if (kmsg_fd < 0 || read_small(DEVKMSG, buf, sizeof(buf)) <= 0)
+	if (kmsg_fd < 0 || read_text(AT_FDCWD, DEVKMSG, buf, sizeof(buf)) <= 0)
 		return;
 	unlimited = !strncmp(buf, "on", 2);
 	if (!strncmp(buf, "ratelimit", 9) && write_small(DEVKMSG, "on\n") == 0) {
@@ -58,7 +46,7 @@ void log_take_kmsg(void)
 	}
 	/* leaving the console to the kernel's echo is only safe when nothing we write
 	 * can be dropped */
-	if (unlimited && read_small(PRINTK, buf, sizeof(buf)) > 0 && buf[0] >= '1' &&
+	if (unlimited && read_text(AT_FDCWD, PRINTK, buf, sizeof(buf)) > 0 && buf[0] >= '1' &&
 	    buf[0] <= '9' && (buf[1] < '0' || buf[1] > '9'))
 		kernel_echo_below = buf[0] - '0';
 }

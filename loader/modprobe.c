@@ -25,6 +25,7 @@
 #include "applets.h"
 #include "blob.h"
 #include "glob.h"
+#include "fileio.h"
 #include "load.h"
 #include "log.h"
 #include "resolve.h"
@@ -49,17 +50,9 @@ int blob_map(const char *path, struct blob *ret)
 
 static const char *read_cmdline(void)
 {
-	int fd = sys_open("/proc/cmdline", O_RDONLY, 0);
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	n = sys_read(fd, cmdline_buf, sizeof(cmdline_buf) - 1);
-	sys_close(fd);
-	if (n < 0)
-		return NULL;
-	cmdline_buf[n] = 0;
-	return cmdline_buf;
+	return read_text(AT_FDCWD, "/proc/cmdline", cmdline_buf, sizeof(cmdline_buf)) < 0
+		       ? NULL
+		       : cmdline_buf;
 }
 
 /* kmod joins argv options with spaces, quoting values that hold a space */

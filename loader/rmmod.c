@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* rmmod.c: the rmmod applet, and the kernel's view of a module (/sys/module/NAME)
- * that rmmod, lsmod and modprobe -r share (declared in applets.h).
+/* rmmod.c: the rmmod applet.
  *
  *   rmmod [-f] [-v] [-s] NAME|PATH...
  *
@@ -29,117 +28,6 @@ void app_err(const char *s, ...)
 	for (; s; s = va_arg(ap, const char *))
 		err_str(s);
 	va_end(ap);
-}
-
-/* "/sys/module/NAME" followed by file ("" or "/refcnt"...) */
-static int mod_path(char *buf, size_t len, const char *name, const char *file)
-{
-	size_t n = strlen(name), f = strlen(file);
-
-	if (12 + n + f >= len)
-		return -ENAMETOOLONG;
-	memcpy(buf, "/sys/module/", 12);
-	memcpy(buf + 12, name, n);
-	memcpy(buf + 12 + n, file, f + 1);
-	return 0;
-}
-
-/* a small sysfs file, NUL-terminated */
-static int read_small(const char *name, const char *file, char *buf, size_t len)
-{
-	char path[256];
-	int fd = mod_path(path, sizeof(path), name, file);
-	ssize_t n;
-
-	if (fd < 0)
-		return fd;
-	fd = sys_open(path, O_RDONLY, 0);
-	if (fd < 0)
-		return fd;
-	n = sys_read(fd, buf, len - 1);
-	sys_close(fd);
-	if (n < 0)
-		return n;
-	buf[n] = 0;
-	return 0;
-}
-
-int mod_state(const struct blob *b, const char *name)
-{
-	char path[256], s[16];
-	struct blob_module bm;
-	struct stat st;
-	uint32_t m = b ? blob_find_module(b, name) : BLOB_NONE;
-
-	if (m != BLOB_NONE) {
-		blob_module(b, m, &bm);
-		/* modules.builtin's names; alias-only built-ins are not in it */
-		if ((bm.flags & (BLOB_M_BUILTIN | BLOB_M_ALIAS_ONLY)) == BLOB_M_BUILTIN)
-			return MOD_BUILTIN;
-	}
-	if (read_small(name, "/initstate", s, sizeof(s)) == 0)
-		return MOD_LOADED;
-	/* built-in modules with parameters have a directory, never an initstate */
-	if (mod_path(path, sizeof(path), name, "") == 0 &&
-	    sys_fstatat(AT_FDCWD, path, &st, 0) == 0 && S_ISDIR(st.st_mode))
-		return MOD_BUILTIN;
-	return -ENOENT;
-}
-
-int mod_refcnt(const char *name)
-{
-	char s[24];
-	int r = read_small(name, "/refcnt", s, sizeof(s)), v = 0;
-
-	if (r < 0)
-		return r;
-	if (s[0] < '0' || s[0] > '9')
-		return -EINVAL;
-	for (const char *p = s; *p >= '0' && *p <= '9' && v < 1000000000; p++)
-		v = v * 10 + (*p - '0');
-	return v;
-}
-
-int mod_holders(const char *name, void (*fn)(const char *holder, void *ctx), void *ctx)
-{
-	union {
-		char buf[1024];
-		uint64_t align;
-	} u;
-	char path[256];
-	int fd = mod_path(path, sizeof(path), name, "/holders"), count = 0;
-
-	if (fd < 0)
-		return fd;
-	fd = sys_open(path, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return fd;
-	for (;;) {
-		ssize_t n = sys_getdents(fd, u.buf, sizeof(u.buf));
-
-		if (n <= 0) {
-			if (n < 0)
-				count = n;
-			break;
-		}
-		/* linux_dirent64: d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name */
-		for (ssize_t off = 0; off + 19 < n;) {
-			const char *d = u.buf + off + 19;
-			uint16_t reclen;
-
-			memcpy(&reclen, u.buf + off + 16, 2);
-			if (reclen < 20 || off + reclen > n)
-				break;
-			off += reclen;
-			if (d[0] == '.' && (!d[1] || (d[1] == '.' && !d[2])))
-				continue;
-			count++;
-			if (fn)
-				fn(d, ctx);
-		}
-	}
-	sys_close(fd);
-	return count;
 }
 
 static void err_holder(const char *holder, void *ctx)

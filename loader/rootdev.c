@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fileio.h"
 #include "fsprobe.h"
 #include "log.h"
 #include "rootdev.h"
@@ -184,8 +185,8 @@ struct blockdev {
 static int read_attr(const char *name, const char *attr, char *buf, size_t len)
 {
 	char path[128];
-	size_t n = 0;
-	int fd;
+	size_t n;
+	ssize_t r;
 
 	if (strlen(SYS_BLOCK) + strlen(name) + 1 + strlen(attr) >= sizeof(path))
 		return -ENAMETOOLONG;
@@ -193,23 +194,10 @@ static int read_attr(const char *name, const char *attr, char *buf, size_t len)
 	strcat(path, name);
 	strcat(path, "/");
 	strcat(path, attr);
-	fd = sys_open(path, O_RDONLY, 0);
-	if (fd < 0)
-		return fd;
-	while (n + 1 < len) {
-		ssize_t r = sys_read(fd, buf + n, len - 1 - n);
-
-		if (r == -EINTR)
-			continue;
-		if (r < 0) {
-			sys_close(fd);
-			return (int)r;
-		}
-		if (r == 0)
-			break;
-		n += r;
-	}
-	sys_close(fd);
+	r = read_text(AT_FDCWD, path, buf, len);
+	if (r < 0)
+		return (int)r;
+	n = r;
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		n--;
 	buf[n] = 0;
@@ -318,42 +306,30 @@ static int probe_part(const struct blockdev *d, struct part_id *ret)
 
 /* fn for each block device, until it returns non-zero: that value, 0 at the end,
  * or -errno when the directory cannot be read */
+struct each_dev {
+	int (*fn)(const struct blockdev *d, void *ctx);
+	void *ctx;
+	struct blockdev d;
+};
+
+static int each_dev_entry(int dirfd, const char *name, unsigned char type, void *ctx)
+{
+	struct each_dev *e = ctx;
+
+	if (name[0] == '.' || dev_info(name, &e->d) < 0)
+		return 0;
+	return e->fn(&e->d, e->ctx);
+}
+
 static int for_each_dev(int (*fn)(const struct blockdev *d, void *ctx), void *ctx)
 {
-	union {
-		char buf[2048];
-		uint64_t align;
-	} u;
-	struct blockdev d;
-	int fd, r = 0;
+	struct each_dev e = { .fn = fn, .ctx = ctx };
+	int fd, r;
 
 	fd = sys_open(SYS_BLOCK, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return fd;
-	for (;;) {
-		ssize_t n = sys_getdents(fd, u.buf, sizeof(u.buf));
-
-		if (n <= 0) {
-			r = (int)n;
-			break;
-		}
-		/* linux_dirent64: d_ino 8, d_off 8, d_reclen 2, d_type 1, d_name */
-		for (ssize_t off = 0; off + 19 < n;) {
-			uint16_t reclen;
-			const char *name = u.buf + off + 19;
-
-			memcpy(&reclen, u.buf + off + 16, 2);
-			if (reclen < 20 || off + reclen > n)
-				break;
-			off += reclen;
-			if (name[0] == '.' || dev_info(name, &d) < 0)
-				continue;
-			r = fn(&d, ctx);
-			if (r)
-				goto out;
-		}
-	}
-out:
+	r = dir_each(fd, each_dev_entry, &e);
 	sys_close(fd);
 	return r;
 }

@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "switchroot.h"
 #include "sys.h"
@@ -14,15 +15,6 @@
 #define TMPFS_MAGIC 0x01021994
 #define SR_PATH_MAX 512
 #define SR_MAX_LINKS 8
-
-/* the linux_dirent64 header, as getdents64(2) writes it */
-struct sr_dirent {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 static int cat3(char *buf, size_t len, const char *a, const char *b, const char *c)
 {
@@ -135,27 +127,24 @@ static int delete_entry(int dirfd, const char *name, dev_t dev, int depth)
 	return failed;
 }
 
+struct del {
+	dev_t dev;
+	int depth, failed;
+};
+
+static int del_entry(int dirfd, const char *name, unsigned char type, void *ctx)
+{
+	struct del *d = ctx;
+
+	d->failed += delete_entry(dirfd, name, d->dev, d->depth);
+	return 0;
+}
+
 int sr_delete_tree(int dirfd, dev_t dev, int depth)
 {
-	/* one small buffer per level: SR_MAX_DEPTH levels stay far below the stack */
-	char buf[512];
-	int failed = 0;
-	ssize_t n;
+	struct del d = { dev, depth, 0 };
 
-	while ((n = sys_getdents(dirfd, buf, sizeof(buf))) > 0) {
-		for (ssize_t off = 0; off < n;) {
-			struct sr_dirent *d = (struct sr_dirent *)(buf + off);
-			const char *name = d->d_name;
-
-			if (d->d_reclen == 0 || d->d_reclen > n - off)
-				return failed + 1;
-			off += d->d_reclen;
-			if (!strcmp(name, ".") || !strcmp(name, ".."))
-				continue;
-			failed += delete_entry(dirfd, name, dev, depth);
-		}
-	}
-	return n < 0 ? failed + 1 : failed;
+	return dir_each(dirfd, del_entry, &d) < 0 ? d.failed + 1 : d.failed;
 }
 
 static void free_initramfs(void)
