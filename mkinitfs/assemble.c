@@ -159,12 +159,9 @@ static void check_decompress(struct session *s, const uint8_t *include)
 /* the module file as it is in the tree */
 static int read_raw(const struct modtree *t, size_t idx, uint8_t **ret_data, size_t *ret_len)
 {
-	const char *rel = t->mods[idx].relpath;
-	char *path = rel[0] == '/' ? xstrdup(rel) : NULL;
+	char *path = modtree_module_path(t, idx);
 	int fd, r;
 
-	if (!path)
-		xasprintf(&path, "%s/%s", t->moddir, rel);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
 	if (fd < 0)

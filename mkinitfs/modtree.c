@@ -224,20 +224,27 @@ ssize_t modtree_find_builtin(const struct modtree *t, const char *name)
 	return mt_hash_find(&t->bybuiltin, name, builtin_key, t, 1);
 }
 
+char *modtree_module_path(const struct modtree *t, size_t idx)
+{
+	const char *rel = t->mods[idx].relpath;
+	char *path;
+
+	if (rel[0] == '/')
+		return xstrdup(rel);
+	path = xmalloc(strlen(t->moddir) + strlen(rel) + 2);
+	sprintf(path, "%s/%s", t->moddir, rel);
+	return path;
+}
+
 int modtree_read_module(const struct modtree *t, size_t idx, uint8_t **ret_data,
 			size_t *ret_len)
 {
-	const char *rel;
 	char *path;
 	int r;
 
 	if (idx >= t->nmods)
 		return -EINVAL;
-	rel = t->mods[idx].relpath;
-	if (rel[0] == '/')
-		return ko_read(rel, ret_data, ret_len, NULL);
-	path = xmalloc(strlen(t->moddir) + strlen(rel) + 2);
-	sprintf(path, "%s/%s", t->moddir, rel);
+	path = modtree_module_path(t, idx);
 	r = ko_read(path, ret_data, ret_len, NULL);
 	free(path);
 	return r;

@@ -88,6 +88,8 @@ int modtree_load(const char *root, const char *kver, struct modtree **ret, char 
 /* '-' and '_' are the same; nothing else is normalized ("e1000.ko" is not found) */
 ssize_t modtree_find(const struct modtree *t, const char *name);
 ssize_t modtree_find_builtin(const struct modtree *t, const char *name);
+/* where module idx is on disk (malloc()ed) */
+char *modtree_module_path(const struct modtree *t, size_t idx);
 /* decompressed bytes, signature kept; *ret_data is malloc()ed */
 int modtree_read_module(const struct modtree *t, size_t idx, uint8_t **ret_data,
 			size_t *ret_len);

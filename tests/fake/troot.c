@@ -8,15 +8,20 @@
 #include "fake.h"
 #include "troot.h"
 
+int troot_remove(const char *root)
+{
+	char cmd[300];
+
+	if (!root[0])
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 void troot_fresh(char *root, const char *name)
 {
-	if (root[0]) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			abort();
-	}
+	if (troot_remove(root) < 0)
+		abort();
 	snprintf(root, 256, "/tmp/%s.XXXXXX", name);
 	if (!mkdtemp(root))
 		abort();

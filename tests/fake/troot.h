@@ -8,6 +8,8 @@
 /* A fresh empty directory in root (char[256]) named /tmp/NAME.XXXXXX, the previous one
  * (if root is not empty) removed first; then fake_init() over it. */
 void troot_fresh(char *root, const char *name);
+/* removes the fake root, if one was made: 0, or -1 when rm failed */
+int troot_remove(const char *root);
 /* ROOT/REL with DATA, parent directories made; REL ending in '/' only makes dirs */
 void troot_put(const char *root, const char *rel, const char *data);
 /* whether ROOT/REL exists (links not followed) */

@@ -808,12 +808,7 @@ int main(void)
 	test_lsmod();
 	test_modinfo();
 	test_modprobe_r();
-	if (root[0]) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			return 1;
-	}
+	if (troot_remove(root) < 0)
+		return 1;
 	return done_testing();
 }

@@ -686,12 +686,7 @@ int main(void)
 	test_no_netlink();
 	test_newroot_without_run();
 	test_root_by_id();
-	if (root[0]) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			return 1;
-	}
+	if (troot_remove(root) < 0)
+		return 1;
 	return done_testing();
 }

@@ -556,12 +556,7 @@ int main(void)
 	test_coldplug_off();
 	test_settle();
 	test_compressed();
-	if (root[0]) {
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-		if (system(cmd) != 0)
-			return 1;
-	}
+	if (troot_remove(root) < 0)
+		return 1;
 	return done_testing();
 }

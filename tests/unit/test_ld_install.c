@@ -143,5 +143,7 @@ int main(void)
 	ok(has(fake_kmsg(), "Error running install command 'logger -t snd loaded' for module "
 			    "snd_dummy: retcode 3"),
 	   "with kmod's message");
+	if (troot_remove(root) < 0)
+		return 1;
 	return done_testing();
 }

@@ -10,6 +10,7 @@
 #include "blob_write.h"
 #include "glob.h"
 #include "resolve.h"
+#include "blobtest.h"
 #include "tap.h"
 
 #define MAXA 64
@@ -21,19 +22,6 @@ static uint32_t get32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
-static void reseal(uint8_t *p, size_t len)
-{
-	put32(p + 20, 0);
-	put32(p + 20, blob_crc32(0, p, len));
-}
 
 /* the section table entry of section id */
 static uint8_t *sect_desc(uint8_t *p, uint32_t id)

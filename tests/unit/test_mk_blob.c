@@ -6,6 +6,7 @@
 
 #include "blob.h"
 #include "blob_write.h"
+#include "blobtest.h"
 #include "tap.h"
 
 static void build(uint8_t **data, size_t *len)
@@ -46,19 +47,6 @@ static void build(uint8_t **data, size_t *len)
 	bw_free(w);
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
-}
-
-static void reseal(uint8_t *p, size_t len)
-{
-	put32(p + 20, 0);
-	put32(p + 20, blob_crc32(0, p, len));
-}
 
 int main(void)
 {
