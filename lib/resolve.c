@@ -547,8 +547,11 @@ static int probe_top(struct state *s, const struct hit *h)
 	if (is_live(s, &s->obj[o]))
 		return 0;
 	if ((h->alias || s->o->flags & RES_BLACKLIST) &&
-	    res_blacklisted(s->b, s->o->cmdline, h->name))
+	    res_blacklisted(s->b, s->o->cmdline, h->name)) {
+		if (s->ops->blacklisted)
+			s->ops->blacklisted(h->name, s->ops->ctx);
 		return 0;
+	}
 	r = probe(s, o, 1, !!(s->o->flags & RES_IGNORE_INSTALL));
 	if (r < 0)
 		return r;

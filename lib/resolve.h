@@ -58,6 +58,8 @@ struct res_ops {
 	int (*entry)(const struct res_entry *e, void *ctx);
 	/* whether NAME is built in or live in the kernel; NULL: never */
 	int (*is_live)(const char *name, void *ctx);
+	/* a result dropped by the blacklist (kmod is silent about it); may be NULL */
+	void (*blacklisted)(const char *name, void *ctx);
 	void *ctx;
 };
 

@@ -93,40 +93,22 @@ static void record_missing(const char *s)
 	strncpy(C.miss[C.nmiss++], s, max);
 }
 
-struct bl_note {
-	const char *modalias;
-	int done;
-};
-
-static int bl_hit(const char *name, uint32_t mod, void *ctx)
+/* "MODALIAS (NAME is blacklisted)", the modalias cut to fit: the user must hear it
+ * if the root never comes (a modprobe.blacklist= left in place) */
+static void record_blacklisted(const char *modalias, const char *name)
 {
-	struct bl_note *n = ctx;
 	char line[sizeof(C.miss[0])];
-	size_t a = strlen(n->modalias), b = strlen(name);
+	size_t a = strlen(modalias), b = strlen(name);
 
-	if (n->done || !res_blacklisted(C.ld->b, C.ld->cmdline, name))
-		return 0;
-	/* "MODALIAS (NAME is blacklisted)", the modalias cut to fit */
 	if (b + 20 >= sizeof(line))
-		return 0;
+		return;
 	if (a > sizeof(line) - b - 20)
 		a = sizeof(line) - b - 20;
-	memcpy(line, n->modalias, a);
+	memcpy(line, modalias, a);
 	memcpy(line + a, " (", 2);
 	memcpy(line + a + 2, name, b);
 	memcpy(line + a + 2 + b, " is blacklisted)", 17);
 	record_missing(line);
-	n->done = 1;
-	return 0;
-}
-
-/* Nothing loaded for a device that has a driver: when the blacklist is why, the
- * user must hear it if the root never comes (modprobe.blacklist= left in place) */
-static void note_blacklisted(const char *modalias)
-{
-	struct bl_note n = { modalias, 0 };
-
-	(void)res_resolve(C.ld->b, modalias, bl_hit, &n);
 }
 
 static void resolve(const char *modalias)
@@ -142,11 +124,12 @@ static void resolve(const char *modalias)
 	ld->quiet = 1;
 	ld->why = modalias;
 	ld->missing = 0;
+	ld->blacklisted[0] = 0;
 	ld_modprobe(ld, modalias, NULL);
 	if (ld->missing)
 		record_missing(modalias);
-	else if (ld->nloaded == n)
-		note_blacklisted(modalias);
+	else if (ld->blacklisted[0] && ld->nloaded == n)
+		record_blacklisted(modalias, ld->blacklisted);
 	C.nloaded += ld->nloaded - n;
 	ld->flags = flags;
 	ld->quiet = quiet;

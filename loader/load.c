@@ -286,6 +286,17 @@ static int do_entry(const struct res_entry *e, void *ctx)
 	}
 }
 
+static void note_blacklisted(const char *name, void *ctx)
+{
+	struct loader *ld = ctx;
+	size_t n = strlen(name);
+
+	if (n >= sizeof(ld->blacklisted))
+		n = sizeof(ld->blacklisted) - 1;
+	memcpy(ld->blacklisted, name, n);
+	ld->blacklisted[n] = 0;
+}
+
 /* The troubleshooting guides' first suspect for "not found" is a kernel that is not
  * the one the modules were made for: say which two they are when they differ. */
 static void not_found(struct loader *ld, const char *query)
@@ -320,7 +331,7 @@ static void not_found(struct loader *ld, const char *query)
 int ld_modprobe(struct loader *ld, const char *query, const char *extra_opts)
 {
 	struct res_opts o = { ld->cmdline, extra_opts, ld->flags };
-	struct res_ops ops = { do_entry, is_live, ld };
+	struct res_ops ops = { do_entry, is_live, note_blacklisted, ld };
 	unsigned n = ld->nentries;
 	int r;
 

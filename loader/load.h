@@ -19,6 +19,8 @@ struct loader {
 	int missing;              /* set when a query found no module, or needed one
 				   * that is not in the image; the caller clears it */
 	const char *why;          /* the modalias being loaded for, in the debug log */
+	char blacklisted[64];     /* the last result the blacklist dropped; the caller
+				   * clears it */
 	char kcomp[8];            /* /sys/module/compression ("zstd"), read when a
 				   * module file is compressed; "-" without one, ""
 				   * not read yet */

@@ -248,7 +248,7 @@ int sel_pick(struct selection *sel, const char *query, unsigned res_flags,
 {
 	struct res_opts o = { NULL, NULL, RES_IGNORE_LOADED | res_flags };
 	struct query q = { sel, query, NULL, 0, NULL, 0 };
-	struct res_ops ops = { pick_entry, NULL, &q };
+	struct res_ops ops = { .entry = pick_entry, .ctx = &q };
 	int r = res_modprobe(&sel->s->blob, query, &o, &ops);
 
 	explain_query(&q, reason, kind, parent);

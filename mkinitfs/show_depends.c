@@ -24,7 +24,7 @@ static int print_entry(const struct res_entry *e, void *ctx)
 int cmd_show_depends(struct session *s, char **queries, size_t n)
 {
 	struct res_opts o = { s->opt->cmdline, NULL, RES_IGNORE_LOADED };
-	struct res_ops ops = { print_entry, NULL, &s->blob };
+	struct res_ops ops = { .entry = print_entry, .ctx = &s->blob };
 	int status = 0;
 
 	if (s->opt->use_blacklist)
